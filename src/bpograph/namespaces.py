@@ -1,0 +1,347 @@
+"""Every IRI the bpograph code names: its own namespaces, the vocabularies it uses and one prefix map."""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    VANN,
+    XSD,
+    DefinedNamespace,
+)
+
+BASE = "https://w3id.org/bpograph/"
+
+
+class BPO(DefinedNamespace):
+    """The bpograph ontology namespace; an attribute that is not a term of the ontology raises.
+
+    tests/unit/test_namespaces.py keeps this list equal to the terms defined in ontology/.
+    """
+
+    _NS = Namespace(BASE + "def/")
+    _fail = True
+
+    AIDrivenMachine: URIRef
+    Accounting: URIRef
+    ActualMeaning: URIRef
+    ActualMeaningBPO: URIRef
+    ActualMeaningCallCentre: URIRef
+    Advantage: URIRef
+    AdvantagesScheme: URIRef
+    BackOfficeBPO: URIRef
+    BackOfficeOperations: URIRef
+    Believed: URIRef
+    BuildingLongTermCustomerRelationships: URIRef
+    BusinessActivity: URIRef
+    BusinessFunction: URIRef
+    BusinessModule: URIRef
+    BusinessProcessOutsourcing: URIRef
+    CallCentre: URIRef
+    CallCentreEmployee: URIRef
+    CallDirection: URIRef
+    CallingMethod: URIRef
+    CallsHandledPerDay: URIRef
+    Characterisation: URIRef
+    CharacterisationsScheme: URIRef
+    ChooseBestReturn: URIRef
+    Claim: URIRef
+    ClassificationCriterion: URIRef
+    CommonArea: URIRef
+    CommonGroundScheme: URIRef
+    CommunicationIndustrySubdivision: URIRef
+    CommunicationScheme: URIRef
+    Comparison: URIRef
+    ComparisonEntry: URIRef
+    ComparisonParameter: URIRef
+    ComparisonRow: URIRef
+    ComparisonTable: URIRef
+    ComplaintResolution: URIRef
+    Consumer: URIRef
+    ConsumerSatisfaction: URIRef
+    Customer: URIRef
+    CustomerQueryProcedure: URIRef
+    CustomerService: URIRef
+    CustomerSupport: URIRef
+    DataProcessing: URIRef
+    DeliveryLocationCollection: URIRef
+    DeliveryLocationModel: URIRef
+    DifferenceFunctions: URIRef
+    DifferenceFunctionsBPO: URIRef
+    DifferenceFunctionsCallCentre: URIRef
+    DifferenceNature: URIRef
+    DifferenceNatureBPO: URIRef
+    DifferenceNatureCallCentre: URIRef
+    DifferenceOperations: URIRef
+    DifferenceOperationsBPO: URIRef
+    DifferenceOperationsCallCentre: URIRef
+    DifferenceReach: URIRef
+    DifferenceReachBPO: URIRef
+    DifferenceReachCallCentre: URIRef
+    DifferenceTypes: URIRef
+    DifferenceTypesBPO: URIRef
+    DifferenceTypesCallCentre: URIRef
+    DirectionOfCalls: URIRef
+    Disadvantage: URIRef
+    DissatisfiedCustomer: URIRef
+    EasyQuickEarnings: URIRef
+    ForeignCompany: URIRef
+    ForeignTasks: URIRef
+    Foreigners: URIRef
+    FrontOfficeBPO: URIRef
+    FunctionsScheme: URIRef
+    GoodResponseForPotentialCustomers: URIRef
+    GroupWork: URIRef
+    HandlingIncomingOutgoingSources: URIRef
+    HiddenCosts: URIRef
+    HighConfidentiality: URIRef
+    HighQualityRegulations: URIRef
+    HorizontalBPO: URIRef
+    HumanLink: URIRef
+    HumanResources: URIRef
+    ITOutsourcing: URIRef
+    ITRegulations: URIRef
+    ImportantFunctions: URIRef
+    ImportantFunctionsBPO: URIRef
+    ImportantFunctionsCallCentre: URIRef
+    ImprovedRelationshipManagement: URIRef
+    Inbound: URIRef
+    InboundCallCentre: URIRef
+    IncreasingCredibility: URIRef
+    IncreasingSales: URIRef
+    IndustryCode: URIRef
+    Isic8220: URIRef
+    IsicScheme: URIRef
+    KeepingComprehensiveData: URIRef
+    KindsScheme: URIRef
+    KnowledgeProcessOutsourcing: URIRef
+    LackOfConfidentiality: URIRef
+    LegalComplicationsAfterNonRenewal: URIRef
+    LegalProcessOutsourcing: URIRef
+    LetProfessionalsOutsource: URIRef
+    LocalIssues: URIRef
+    LocalisedSector: URIRef
+    LocationModelScheme: URIRef
+    LossOfImportantCustomers: URIRef
+    LowRisk: URIRef
+    LowerOperationalControl: URIRef
+    MainDifference: URIRef
+    MainDifferences: URIRef
+    Mainly: URIRef
+    MakingCalls: URIRef
+    Marketing: URIRef
+    MarketingSector: URIRef
+    MinorArea: URIRef
+    MoreImportantWithoutComputerisedTelephony: URIRef
+    MostCommonTypes: URIRef
+    MostCommonTypesBPO: URIRef
+    MostCommonTypesCallCentre: URIRef
+    Mostly: URIRef
+    MultipleLocations: URIRef
+    Nace82: URIRef
+    Nace821: URIRef
+    Nace8211: URIRef
+    Nace8219: URIRef
+    Nace822: URIRef
+    Nace8220: URIRef
+    NaceN: URIRef
+    NaceScheme: URIRef
+    Naics561421: URIRef
+    Naics561422: URIRef
+    NaicsScheme: URIRef
+    Nearshore: URIRef
+    OfficialCommunicationChannels: URIRef
+    OfficialCustomerRelations: URIRef
+    Offshore: URIRef
+    OnlineAndOfflineFunctions: URIRef
+    OnlineOrOfflineTask: URIRef
+    Onshore: URIRef
+    OpenList: URIRef
+    Operation: URIRef
+    OperationsConducted: URIRef
+    OperationsConductedBPO: URIRef
+    OperationsConductedCallCentre: URIRef
+    OperationsScheme: URIRef
+    Organisation: URIRef
+    Outbound: URIRef
+    OutboundCallCentre: URIRef
+    Outcome: URIRef
+    Outsourcing: URIRef
+    OutsourcingContract: URIRef
+    OutsourcingContractForm: URIRef
+    OverseasOperations: URIRef
+    PartiesScheme: URIRef
+    PartyKind: URIRef
+    PaymentBasis: URIRef
+    People: URIRef
+    Place: URIRef
+    PoorWorkLifeBalance: URIRef
+    Possibly: URIRef
+    PotentialCustomer: URIRef
+    ProblemsSolvedPerDay: URIRef
+    Procedure: URIRef
+    ProcessingCustomerQueries: URIRef
+    Producer: URIRef
+    Purpose: URIRef
+    Qualifier: URIRef
+    QualifiersScheme: URIRef
+    QualityAssurance: URIRef
+    ReceivingCalls: URIRef
+    Recommendation: URIRef
+    Regulations: URIRef
+    RelevanceInMarketing: URIRef
+    RelevanceInMarketingBPO: URIRef
+    RelevanceInMarketingCallCentre: URIRef
+    SecureBusinessCommunication: URIRef
+    Service: URIRef
+    ServicesScheme: URIRef
+    SharedCharacteristic: URIRef
+    SignificantSalesIncrease: URIRef
+    SingleLocation: URIRef
+    Site: URIRef
+    SiteModel: URIRef
+    SiteModelCollection: URIRef
+    SolvingTechnicalProblems: URIRef
+    SourceDocument: URIRef
+    StartingVenture: URIRef
+    StrengtheningTies: URIRef
+    StrongITSupportSystem: URIRef
+    StrongerMarketPosition: URIRef
+    TaskScope: URIRef
+    TaskScopeCollection: URIRef
+    TechnicalSupport: URIRef
+    TelephoneOperations: URIRef
+    Tension: URIRef
+    UnmetExpectations: URIRef
+    UsableByAnyVentureSize: URIRef
+    VerticalBPO: URIRef
+    WorkScheme: URIRef
+    WorkerKind: URIRef
+    WorkerRole: URIRef
+    WorkingPractice: URIRef
+    YoungPeople: URIRef
+    actsAs: URIRef
+    affects: URIRef
+    associatedWith: URIRef
+    callDirection: URIRef
+    characteristicOf: URIRef
+    classificationCriterion: URIRef
+    client: URIRef
+    commonType: URIRef
+    compares: URIRef
+    concerns: URIRef
+    conductsOperation: URIRef
+    countryCode: URIRef
+    deliveryModel: URIRef
+    describedAs: URIRef
+    doi: URIRef
+    endDate: URIRef
+    entryFor: URIRef
+    entryText: URIRef
+    explainedBy: URIRef
+    focusesOn: URIRef
+    governedBy: URIRef
+    handlesCalls: URIRef
+    hasAdvantage: URIRef
+    hasDisadvantage: URIRef
+    hasEntry: URIRef
+    hasFunction: URIRef
+    hasPurpose: URIRef
+    hasRow: URIRef
+    hasSite: URIRef
+    includesProcedure: URIRef
+    industryClassification: URIRef
+    influences: URIRef
+    involvesClaim: URIRef
+    kindStatement: URIRef
+    marketingRelevance: URIRef
+    mentions: URIRef
+    moreSpecialisedThan: URIRef
+    mostCommonlyUsedBy: URIRef
+    offersService: URIRef
+    operatedBy: URIRef
+    order: URIRef
+    outsourcedActivity: URIRef
+    paymentBasis: URIRef
+    placesCallsTo: URIRef
+    procedureFor: URIRef
+    provider: URIRef
+    qualifier: URIRef
+    quote: URIRef
+    reading: URIRef
+    receivesCallsFrom: URIRef
+    recommendationFor: URIRef
+    reliesOn: URIRef
+    siteModel: URIRef
+    sourceLocation: URIRef
+    startDate: URIRef
+    taskScope: URIRef
+    typicallyDrawnFrom: URIRef
+    url: URIRef
+    workCriterion: URIRef
+    workDoneBy: URIRef
+    workerMotivation: URIRef
+    workingPractice: URIRef
+
+CLAIM = Namespace(BASE + "claim/")
+"""Claims C01-C74 and tensions X01-X14 of the source article."""
+SOURCE = Namespace(BASE + "source/")
+"""Source documents: the article, its references and the sources of the enrichment."""
+EXAMPLE = Namespace(BASE + "example/")
+"""The fictional example data."""
+GRAPH = Namespace(BASE + "graph/")
+"""Names of the named graphs, one per shipped file."""
+MODULE = Namespace(BASE + "ontology/")
+"""Ontology module IRIs (``MODULE.core`` ...); the whole ontology is ``ONTOLOGY``."""
+ONTOLOGY = URIRef(BASE + "ontology")
+CONTRIBUTORS = URIRef(BASE + "agent/contributors")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+DBR = Namespace("http://dbpedia.org/resource/")
+WD = Namespace("http://www.wikidata.org/entity/")
+GIST = Namespace("https://w3id.org/semanticarts/ns/ontology/gist/")
+CMNS_ORG = Namespace("https://www.omg.org/spec/Commons/Organizations/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+PREFIXES: dict[str, Namespace] = {
+    "bpo": BPO._NS,
+    "claim": CLAIM,
+    "src": SOURCE,
+    "ex": EXAMPLE,
+    "dcterms": Namespace(str(DCTERMS)),
+    "owl": Namespace(str(OWL)),
+    "prov": Namespace(str(PROV)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "sh": Namespace(str(SH)),
+    "skos": Namespace(str(SKOS)),
+    "vann": Namespace(str(VANN)),
+    "xsd": Namespace(str(XSD)),
+    "org": ORG,
+    "schema": SCHEMA,
+    "dbr": DBR,
+    "wd": WD,
+}
+"""One prefix map shared by Turtle output, SPARQL prologues and pages."""
+
+STANDARD_NAMESPACES: tuple[str, ...] = tuple(
+    str(ns) for ns in (RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, VANN, SH)
+)
+"""Vocabularies whose IRIs are not 'external links' in the sense of the alignment checks."""
+
+
+def bind_prefixes(graph) -> None:
+    """Bind :data:`PREFIXES` on ``graph`` (a Graph or Dataset) so serialisations stay readable."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def sparql_prologue() -> str:
+    """The PREFIX lines for :data:`PREFIXES`, for queries written by people or tests."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
