@@ -94,7 +94,7 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
     except json.JSONDecodeError as exc:
         raise InputError(str(path), exc.msg, exc.lineno) from None
     except (ParserError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), str(exc).strip(), _first_bad_line(data, fmt)) from None
+        raise InputError(str(path), _parser_reason(exc, fmt), _first_bad_line(data, fmt)) from None
     if isinstance(scratch, Dataset):
         if isinstance(target, Dataset):
             for quad in scratch.quads((None, None, None, None)):
@@ -113,6 +113,16 @@ def _bad_syntax_reason(exc: BadSyntax) -> str:
         return text.strip()
     end = text.find(") at ^", start)
     return text[start + len("Bad syntax (") : end if end != -1 else None].strip()
+
+
+def _parser_reason(exc: Exception, fmt: str) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start} cannot be decoded)"
+    if fmt in ("nt", "nquads"):
+        # The line parser's message quotes its own regular expressions; the line number says more.
+        name = "N-Triples" if fmt == "nt" else "N-Quads"
+        return f"not a valid {name} statement"
+    return str(exc).strip().splitlines()[0]
 
 
 def _first_bad_line(data: bytes, fmt: str) -> int | None:

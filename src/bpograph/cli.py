@@ -1,0 +1,99 @@
+"""The ``bpograph`` command: parses arguments, calls the modules that do the work, sets exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .dataset import load_shipped
+from .errors import BpographError, InputError
+from .export import EXPORT_FORMATS, serialize_dataset
+from .reporting import REPORT_FORMATS, render
+from .validate import validate_files, validate_shipped
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bpograph")
+def main() -> None:
+    """bpograph: a bilingual knowledge graph of business process outsourcing and call centres."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="How to write the report.",
+)
+def validate(files: tuple[Path, ...], fmt: str) -> None:
+    """Validate the shipped graph, or FILES (Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)
+    against bpograph's SHACL shapes with its ontology.
+
+    Exit status: 0 conforms (warnings and infos allowed), 1 violations, 2 unreadable input.
+    """
+    try:
+        report = validate_files(list(files)) if files else validate_shipped()
+    except InputError as exc:
+        click.echo(f"bpograph validate: cannot read {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(render(report, fmt), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="trig",
+    show_default=True,
+    help="RDF format; trig, nquads and jsonld keep the named graphs.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (replaced only once the export is complete) instead of standard output.",
+)
+def export(fmt: str, output: Path | None) -> None:
+    """Dump the whole shipped dataset: ontology, data and shapes, one named graph per file."""
+    try:
+        payload = serialize_dataset(load_shipped(), fmt)
+    except BpographError as exc:
+        click.echo(f"bpograph export: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    _write_atomically(output, payload)
+
+
+def _write_atomically(target: Path, payload: bytes) -> None:
+    # Write beside the target and rename, so a failed export never leaves a truncated file.
+    directory = target.resolve().parent
+    try:
+        handle, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        click.echo(f"bpograph export: cannot write {target}: {exc.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.replace(tmp_name, target)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        click.echo(f"bpograph export: cannot write {target}: {exc.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
