@@ -133,7 +133,7 @@ def _first_bad_line(data: bytes, fmt: str) -> int | None:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            Dataset().parse(data=line, format=fmt)
+            (Graph() if fmt == "nt" else Dataset()).parse(data=line, format=fmt)
         except Exception:  # noqa: BLE001 - any failure of a single line marks the culprit
             return number
     return None

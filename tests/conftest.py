@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: the shipped dataset and graphs, a CLI runner, ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bpograph.dataset import load_shipped
+from bpograph.validate import knowledge_graph, shapes_graph
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped Dataset (ontology, data and shapes, one named graph per file)."""
+    return load_shipped()
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    """The shipped ontology and example data merged into one Graph."""
+    return knowledge_graph()
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    """The shipped SHACL shapes merged into one Graph."""
+    return shapes_graph()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The project's shared/ folder (seed article, references, W3C tests); skip where absent."""
+    candidate = TESTS.parent.parent / "shared"
+    if not candidate.is_dir():
+        pytest.skip(f"{candidate} is absent: tests that read the shared specification cannot run")
+    return candidate
