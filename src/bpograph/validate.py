@@ -25,6 +25,8 @@ class Result:
     shape: Node
     path: Node | None = None
     value: Node | None = None
+    node_shape: Node | None = None
+    """The named node shape the result comes from (property shapes are usually blank nodes)."""
 
     @property
     def severity_name(self) -> str:
@@ -86,7 +88,7 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
         allow_infos=True,
         allow_warnings=True,
     )
-    return Report(results=_read_results(report_graph), graph=report_graph)
+    return Report(results=_read_results(report_graph, shapes), graph=report_graph)
 
 
 def validate_shipped() -> Report:
@@ -99,7 +101,8 @@ def validate_files(paths: list[Path]) -> Report:
 
     The user's data is validated in one graph with bpograph's ontology, so that class
     hierarchies, code lists and labels resolve. The report keeps only results about nodes that
-    occur in the user's files: the shipped graph's own state is ``bpograph validate``'s business.
+    occur in the user's files (as subject, predicate or object): the shipped graph's own state
+    is the business of ``bpograph validate`` without files.
 
     :raise InputError: a file cannot be read or parsed; nothing is validated then.
     """
@@ -107,26 +110,35 @@ def validate_files(paths: list[Path]) -> Report:
     data = knowledge_graph()
     data += user
     report = validate_graph(data, shapes_graph())
-    mentioned = set(user.subjects()) | set(user.objects())
+    mentioned = {node for triple in user for node in triple}
     report.results = [r for r in report.results if r.focus in mentioned]
     return report
 
 
-def _read_results(report: Graph) -> list[Result]:
+def _read_results(report: Graph, shapes: Graph) -> list[Result]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         message = report.value(node, SH.resultMessage)
+        shape = report.value(node, SH.sourceShape)
         results.append(
             Result(
                 focus=report.value(node, SH.focusNode),
                 severity=report.value(node, SH.resultSeverity),
                 message=str(message) if isinstance(message, Literal) else _default_message(report, node),
-                shape=report.value(node, SH.sourceShape),
+                shape=shape,
                 path=_path_of(report, node),
                 value=report.value(node, SH.value),
+                node_shape=_owning_node_shape(shapes, shape),
             )
         )
     return results
+
+
+def _owning_node_shape(shapes: Graph, shape: Node | None) -> Node | None:
+    """``shape`` itself when it is a named shape, else the node shape that declares it as sh:property."""
+    if shape is None or isinstance(shape, URIRef):
+        return shape
+    return shapes.value(predicate=SH.property, object=shape) or shape
 
 
 def _path_of(report: Graph, node: Node) -> Node | None:
