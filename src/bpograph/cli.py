@@ -15,6 +15,7 @@ from .errors import BpographError, InputError
 from .export import EXPORT_FORMATS, serialize_dataset
 from .reporting import REPORT_FORMATS, render
 from .validate import validate_files, validate_shipped
+from .config import Settings
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -97,3 +98,52 @@ def _write_atomically(target: Path, payload: bytes) -> None:
         Path(tmp_name).unlink(missing_ok=True)
         click.echo(f"bpograph export: cannot write {target}: {exc.strerror}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
+              help="Add a file to the default graph (Turtle, N-Triples, RDF/XML, JSON-LD), or a whole TriG/N-Quads dataset. Repeatable.")
+@click.option("--named", "named", multiple=True, type=click.Path(dir_okay=False),
+              help="Load a file as a named graph named by its absolute file: IRI. Repeatable.")
+@click.option("--no-default-data", is_flag=True, help="Serve only the files given, not the shipped knowledge graph.")
+@click.option("--timeout", type=float, default=None, help="Longest a query may run, in seconds (default 30).")
+@click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
+@click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
+@click.option("--threads", type=int, default=None, help="Server threads accepting requests (default 8).")
+@click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
+def serve(host, port, data, named, no_default_data, timeout, max_rows, workers, threads, allow_service) -> None:
+    """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
+    from waitress.server import create_server
+
+    from .web import create_app
+
+    settings = Settings.from_env(
+        host=host, port=port, data=tuple(data) or None, named=tuple(named) or None,
+        default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
+        workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
+    )
+    try:
+        app = create_app(settings)
+    except BpographError as exc:
+        click.echo(f"bpograph serve: cannot load {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads, ident="bpograph")
+    except OSError as exc:
+        app.extensions["bpograph.shutdown"]()
+        click.echo(f"bpograph serve: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    service = app.extensions["bpograph"]
+    click.echo(
+        f"bpograph serve: {sum(service.store.graphs.values())} triples in {len(service.store.graphs)} graphs; "
+        f"SPARQL endpoint at http://{settings.host}:{server.effective_port}/sparql",
+        err=True,
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.extensions["bpograph.shutdown"]()

@@ -1,0 +1,60 @@
+"""Settings of the server and query engine: one table of (name, default, help), read from the
+environment (``BPOGRAPH_<NAME>``) and overridden by CLI options or ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" is the natural word here
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of bpograph's server. ``--help``, the docs and the service description read this."""
+
+    host: str = _setting("127.0.0.1", "Address to listen on.")
+    port: int = _setting(8000, "Port to listen on.")
+    data: tuple[str, ...] = _setting((), "Extra RDF files for the default graph, or whole datasets (TriG, N-Quads).")
+    named: tuple[str, ...] = _setting((), "RDF files loaded as named graphs named by their file: IRI.")
+    default_data: bool = _setting(True, "Serve the shipped knowledge graph.")
+    store_dir: str | None = _setting(None, "Folder for the on-disk store (default: a temporary folder).")
+    timeout: float = _setting(30.0, "Longest a query may run, in seconds; a request's 'timeout' can only lower it.")
+    max_rows: int = _setting(10_000, "Most result rows (or triples) returned; larger results are cut and say so.")
+    max_request_bytes: int = _setting(1_048_576, "Largest request body accepted; larger ones get 413.")
+    workers: int = _setting(2, "Query worker processes (each query runs in one, so a timeout can stop it).")
+    threads: int = _setting(8, "Threads of the WSGI server that accept requests.")
+    allow_service: tuple[str, ...] = _setting((), "Endpoint IRI prefixes that SERVICE may call (default: none).")
+    base_iri: str = _setting("https://w3id.org/bpograph/", "Base of the IRIs served as pages.")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``BPOGRAPH_*`` variables, then ``overrides`` (None values are ignored)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"BPOGRAPH_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _convert(f.default, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    @classmethod
+    def table(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, help) for every setting."""
+        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
+
+
+def _convert(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(part for part in raw.split(",") if part)
+    return raw

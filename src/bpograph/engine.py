@@ -1,0 +1,174 @@
+"""Runs one SPARQL query against an Oxigraph store and serialises the answer (no web, no processes).
+
+The answer is plain data (status, bytes, media type) so that it can cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .formats import GRAPH_BY_TYPE, TABULAR_BY_TYPE
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+MAX_MESSAGE = 400
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query with its protocol dataset and the negotiated result media types."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    tabular: str | None = "application/sparql-results+json"
+    graph: str | None = "text/turtle"
+    max_rows: int = 10_000
+    base_iri: str | None = None
+    query_has_dataset: bool = False
+    """The query has its own FROM / FROM NAMED, which then decides the dataset."""
+
+
+@dataclass
+class Answer:
+    """The outcome: a body to send, or an error ``status`` with a ``message`` for the user."""
+
+    status: int
+    body: bytes = b""
+    media_type: str = "text/plain; charset=utf-8"
+    truncated: bool = False
+    rows: int = 0
+    kind: str = ""
+    """'tabular' or 'graph': which kind of result the query produced."""
+    message: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _dataset_arguments(request: QueryRequest) -> dict:
+    """Protocol dataset (default-graph-uri / named-graph-uri) -> Oxigraph query arguments.
+
+    With neither, the default graph is the union of all graphs (bpograph's documented default),
+    and a query's own FROM / FROM NAMED still decide when present. With either, the dataset
+    holds exactly the graphs named (SPARQL 1.1 Protocol, 2.1.4).
+    """
+    if not request.default_graphs and not request.named_graphs:
+        return {} if request.query_has_dataset else {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in request.default_graphs],
+        "named_graphs": [ox.NamedNode(g) for g in request.named_graphs],
+    }
+
+
+def execute(store: ox.Store, request: QueryRequest) -> Answer:
+    """Run ``request`` on ``store`` and return the serialised answer or a 4xx answer."""
+    try:
+        result = store.query(request.query, base_iri=request.base_iri, **_dataset_arguments(request))
+    except SyntaxError as exc:
+        return Answer(400, message=syntax_message(str(exc)))
+    except (OSError, ValueError) as exc:
+        return Answer(400, message=f"the query could not be evaluated: {_first_line(exc)}")
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return _boolean(result, request)
+        if isinstance(result, ox.QuerySolutions):
+            return _solutions(result, request)
+        return _triples(result, request)
+    except (OSError, ValueError) as exc:
+        # evaluation is lazy: errors may surface while iterating
+        return Answer(400, message=f"the query could not be evaluated: {_first_line(exc)}")
+
+
+def syntax_message(text: str) -> str:
+    """Oxigraph's "error at L:C: expected one of ..." as "SPARQL syntax error at line L, column C: ...",
+    with the list of expected tokens kept short."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", text.strip(), re.S)
+    if not match:
+        return f"SPARQL syntax error: {text.strip().splitlines()[0] if text.strip() else 'unknown'}"
+    line, column, detail = match.groups()
+    detail = " ".join(detail.split())
+    if detail.startswith("expected one of"):
+        items = re.findall(r'"[^"]*"|[A-Z][A-Z_]+', detail)[:12]
+        detail = "expected one of " + ", ".join(items) + (", …" if len(items) == 12 else "")
+    if len(detail) > MAX_MESSAGE:
+        detail = detail[:MAX_MESSAGE] + "…"
+    return f"SPARQL syntax error at line {line}, column {column}: {detail}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
+
+
+def _not_acceptable(kind: str) -> Answer:
+    return Answer(406, kind=kind, message="no acceptable media type for this kind of result")
+
+
+def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> Answer:
+    fmt = TABULAR_BY_TYPE.get(request.tabular) if request.tabular else None
+    if fmt is None or fmt.name in ("csv", "tsv"):
+        # CSV/TSV have no boolean form (SPARQL 1.1 CSV/TSV results, section 1)
+        return _not_acceptable("tabular")
+    return Answer(200, body=result.serialize(format=fmt.writer), media_type=fmt.media_type, rows=1, kind="tabular")
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANGSTRING):
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate), "object": _term_json(term.object)},
+    }
+
+
+def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> Answer:
+    fmt = TABULAR_BY_TYPE.get(request.tabular) if request.tabular else None
+    if fmt is None:
+        return _not_acceptable("tabular")
+    variables = [v.value for v in result.variables]
+    bindings = []
+    truncated = False
+    for solution in result:
+        if len(bindings) == request.max_rows:
+            truncated = True
+            break
+        bindings.append({name: _term_json(solution[name]) for name in variables if solution[name] is not None})
+    # The rows are cut in Python; the JSON document is built with the json module and every
+    # other format is written by Oxigraph's own result serialisers from it.
+    document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+    body = document.encode("utf-8")
+    if fmt.writer != ox.QueryResultsFormat.JSON:
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt.writer)
+    return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=len(bindings), kind="tabular")
+
+
+def _triples(result: ox.QueryTriples, request: QueryRequest) -> Answer:
+    fmt = GRAPH_BY_TYPE.get(request.graph) if request.graph else None
+    if fmt is None:
+        return _not_acceptable("graph")
+    triples = []
+    truncated = False
+    for triple in result:
+        if len(triples) == request.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] if fmt.writer.supports_datasets else triples
+    body = ox.serialize(items, format=fmt.writer) if items else _empty_graph(fmt)
+    return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=len(triples), kind="graph")
+
+
+def _empty_graph(fmt) -> bytes:
+    return ox.serialize([], format=fmt.writer) or b""

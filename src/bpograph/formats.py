@@ -1,0 +1,101 @@
+"""One table of result media types, and content negotiation through werkzeug's Accept parsing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    media_type: str
+    writer: ox.QueryResultsFormat | ox.RdfFormat
+    name: str
+
+
+# Order is the server's preference: the first is what "*/*" or no Accept header gets.
+TABULAR = (
+    ResultFormat("application/sparql-results+json", ox.QueryResultsFormat.JSON, "json"),
+    ResultFormat("application/sparql-results+xml", ox.QueryResultsFormat.XML, "xml"),
+    ResultFormat("text/csv", ox.QueryResultsFormat.CSV, "csv"),
+    ResultFormat("text/tab-separated-values", ox.QueryResultsFormat.TSV, "tsv"),
+    ResultFormat("application/json", ox.QueryResultsFormat.JSON, "json"),
+    ResultFormat("application/xml", ox.QueryResultsFormat.XML, "xml"),
+)
+GRAPH = (
+    ResultFormat("text/turtle", ox.RdfFormat.TURTLE, "turtle"),
+    ResultFormat("application/n-triples", ox.RdfFormat.N_TRIPLES, "ntriples"),
+    ResultFormat("application/rdf+xml", ox.RdfFormat.RDF_XML, "rdfxml"),
+    ResultFormat("application/ld+json", ox.RdfFormat.JSON_LD, "jsonld"),
+    ResultFormat("application/trig", ox.RdfFormat.TRIG, "trig"),
+    ResultFormat("application/n-quads", ox.RdfFormat.N_QUADS, "nquads"),
+    ResultFormat("text/plain", ox.RdfFormat.N_TRIPLES, "ntriples"),
+)
+
+#: Values of the ``format`` (or ``output``) request parameter -> (tabular, graph) media types.
+FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "turtle": (None, "text/turtle"),
+    "ttl": (None, "text/turtle"),
+    "ntriples": (None, "application/n-triples"),
+    "nt": (None, "application/n-triples"),
+    "rdfxml": (None, "application/rdf+xml"),
+    "rdf": (None, "application/rdf+xml"),
+    "jsonld": (None, "application/ld+json"),
+    "trig": (None, "application/trig"),
+    "nquads": (None, "application/n-quads"),
+    "nq": (None, "application/n-quads"),
+}
+for _fmt in TABULAR + GRAPH:
+    FORMAT_ALIASES.setdefault(_fmt.media_type, (_fmt.media_type, None) if _fmt in TABULAR else (None, _fmt.media_type))
+
+
+def _by_type(formats: tuple[ResultFormat, ...]) -> dict[str, ResultFormat]:
+    return {f.media_type: f for f in formats}
+
+
+TABULAR_BY_TYPE = _by_type(TABULAR)
+GRAPH_BY_TYPE = _by_type(GRAPH)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The negotiated answer for each kind of result; None means nothing acceptable was offered."""
+
+    tabular: ResultFormat | None
+    graph: ResultFormat | None
+
+
+def negotiate(accept_header: str | None, format_param: str | None = None) -> Preferences:
+    """Pick a result format for tabular (SELECT/ASK) and graph (CONSTRUCT/DESCRIBE) answers.
+
+    ``format_param`` overrides the Accept header. An absent or empty Accept header means "anything".
+
+    :raise ValueError: ``format_param`` names no known format.
+    """
+    if format_param:
+        key = format_param.strip().lower()
+        if key not in FORMAT_ALIASES:
+            raise ValueError(f"unknown format '{format_param}'; use one of {', '.join(sorted(FORMAT_ALIASES))}")
+        tabular, graph = FORMAT_ALIASES[key]
+        return Preferences(
+            TABULAR_BY_TYPE.get(tabular) if tabular else None,
+            GRAPH_BY_TYPE.get(graph) if graph else None,
+        )
+    if not accept_header or not accept_header.strip():
+        return Preferences(TABULAR[0], GRAPH[0])
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    tabular = accept.best_match([f.media_type for f in TABULAR])
+    graph = accept.best_match([f.media_type for f in GRAPH])
+    return Preferences(TABULAR_BY_TYPE.get(tabular), GRAPH_BY_TYPE.get(graph))
+
+
+def offered(kind: str) -> list[str]:
+    """The media types offered for ``kind`` ('tabular' or 'graph'), for 406 messages."""
+    return [f.media_type for f in (TABULAR if kind == "tabular" else GRAPH)]

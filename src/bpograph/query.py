@@ -1,0 +1,96 @@
+"""Runs one SPARQL protocol request against the store: read-only and SERVICE checks, the time
+limit and the row cap. Raises QueryError with a message for the user; knows nothing of HTTP
+frameworks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .config import Settings
+from .engine import Answer, QueryRequest
+from .errors import BpographError
+from .formats import Preferences
+from .sparql_scan import scan
+from .store import StoreInfo
+from .workers import QueryPool
+
+
+class QueryError(BpographError):
+    """A request the endpoint refuses; ``status`` is the HTTP status that says why."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class QueryService:
+    """The store, its worker pool and the settings that bound every query."""
+
+    settings: Settings
+    store: StoreInfo
+    pool: QueryPool
+
+    def time_limit(self, requested: str | None) -> float:
+        """The time limit for one request: the server's, or the request's ``timeout`` if lower.
+
+        :raise QueryError: ``requested`` is not a positive number of seconds.
+        """
+        if requested is None or requested == "":
+            return self.settings.timeout
+        try:
+            seconds = float(requested)
+        except ValueError:
+            raise QueryError(f"timeout must be a number of seconds, like 2.5; got '{requested}'") from None
+        if not math.isfinite(seconds) or seconds <= 0:
+            raise QueryError(f"timeout must be a positive number of seconds; got '{requested}'")
+        return min(seconds, self.settings.timeout)
+
+    def check(self, query: str) -> bool:
+        """Refuse what a read-only endpoint without network access must not run.
+
+        :return: whether the query brings its own dataset (FROM / FROM NAMED).
+        :raise QueryError: an update, or a SERVICE whose endpoint is not allowlisted.
+        """
+        found = scan(query)
+        if found.update_keywords:
+            words = ", ".join(sorted(found.update_keywords))
+            raise QueryError(f"this endpoint is read-only: the query operation does not run updates ({words})")
+        for target in found.services:
+            if target.startswith("?") or not target:
+                raise QueryError("SERVICE with a variable endpoint is not allowed; name the endpoint IRI")
+            if not any(target.startswith(prefix) for prefix in self.settings.allow_service):
+                raise QueryError(
+                    f"SERVICE <{target}> is not allowed: this endpoint calls no other endpoint unless its "
+                    "operator allowlists it (bpograph serve --allow-service PREFIX)"
+                )
+        return found.has_from
+
+    def answer(
+        self,
+        query: str,
+        preferences: Preferences,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+        timeout: str | None = None,
+        base_iri: str | None = None,
+    ) -> Answer:
+        """Run ``query``; the answer carries either the body or a 4xx/503 status and message.
+
+        :raise QueryError: the request is refused before it reaches the engine.
+        """
+        limit = self.time_limit(timeout)
+        has_dataset = self.check(query)
+        request = QueryRequest(
+            query=query,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            tabular=preferences.tabular.media_type if preferences.tabular else None,
+            graph=preferences.graph.media_type if preferences.graph else None,
+            max_rows=self.settings.max_rows,
+            base_iri=base_iri,
+            query_has_dataset=has_dataset,
+        )
+        return self.pool.run(request, limit)

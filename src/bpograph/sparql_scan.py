@@ -1,0 +1,51 @@
+"""Finds the few SPARQL keywords the endpoint must act on before running a query: FROM and
+FROM NAMED (the query brings its own dataset), SERVICE (a network call) and the update
+operations. It skips strings, IRIs and comments; it is a lexer, not a parser, and the engine's
+own parser still judges the syntax."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(
+    r"""
+      (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<comment>\#[^\n]*)
+    | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()<>;,]*)?|:[^\s{}()<>;,]*)
+    | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+
+
+@dataclass
+class Scan:
+    """What a query text contains, outside strings, IRIs and comments."""
+
+    has_from: bool = False
+    services: list[str] = field(default_factory=list)
+    """The endpoint of each SERVICE clause: an IRI, or '?var' when it is a variable."""
+    update_keywords: set[str] = field(default_factory=set)
+
+
+def scan(text: str) -> Scan:
+    result = Scan()
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+    for index, (kind, value) in enumerate(tokens):
+        if kind != "word" or ":" in value:
+            continue
+        word = value.upper()
+        if word == "FROM":
+            result.has_from = True
+        elif word == "SERVICE":
+            following = [v for k, v in tokens[index + 1 : index + 3] if not (k == "word" and v.upper() == "SILENT")]
+            target = following[0] if following else ""
+            result.services.append(target[1:-1] if target.startswith("<") else target)
+        elif word in UPDATE_KEYWORDS:
+            result.update_keywords.add(word)
+    return result

@@ -1,0 +1,115 @@
+"""The embedded default store: the shipped graph (and any extra files) in an on-disk Oxigraph
+store, built once per server and then opened read-only by every query worker."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .dataset import FORMATS, QUAD_FORMATS, shipped_files, shipped_graph_name
+from .errors import InputError
+
+#: rdflib parser name (dataset.FORMATS) -> Oxigraph format.
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+
+
+@dataclass
+class StoreInfo:
+    """What the server needs to know about the store it serves."""
+
+    path: Path
+    version: str
+    """A hash of every loaded file: it changes exactly when the served data does (ETags)."""
+    built: datetime
+    graphs: dict[str, int] = field(default_factory=dict)
+    """Triples per named graph IRI (the default graph under the key '')."""
+    temporary: bool = True
+
+    def close(self) -> None:
+        """Remove the store folder if bpograph created it."""
+        if self.temporary:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _load(store: ox.Store, path: Path, to_graph, digest) -> None:
+    fmt_name = FORMATS.get(path.suffix.lower())
+    if fmt_name is None:
+        raise InputError(str(path), f"unknown RDF file type '{path.suffix}'; use one of {', '.join(sorted(FORMATS))}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from None
+    digest.update(path.name.encode() + b"\0" + data)
+    target = None if fmt_name in QUAD_FORMATS else to_graph
+    try:
+        store.bulk_load(data, format=OX_FORMATS[fmt_name], base_iri=path.resolve().as_uri(), to_graph=target)
+    except SyntaxError as exc:
+        raise InputError(str(path), *_position(str(exc))) from None
+
+
+def _position(message: str) -> tuple[str, int | None]:
+    # Oxigraph reports "error at 3:10: ..." or "... on line 3 at position 10"
+    match = re.search(r"(?:at |line )(\d+)[:,]", message)
+    return (message.strip().splitlines()[0], int(match.group(1)) if match else None)
+
+
+def build_store(settings: Settings) -> StoreInfo:
+    """Load the shipped graph (unless ``default_data`` is off) and the settings' extra files.
+
+    :raise InputError: a file is missing or does not parse; no store is left behind.
+    """
+    temporary = settings.store_dir is None
+    path = Path(tempfile.mkdtemp(prefix="bpograph-store-")) if temporary else Path(settings.store_dir)
+    if not temporary and path.exists() and any(path.iterdir()):
+        raise InputError(str(path), "the store folder is not empty; give an empty or new folder")
+    digest = hashlib.sha256()
+    try:
+        store = ox.Store(str(path))
+        if settings.default_data:
+            for folder in ("ontology", "data", "shapes"):
+                for file in shipped_files(folder):
+                    _load(store, file, ox.NamedNode(str(shipped_graph_name(file))), digest)
+        for name in settings.data:
+            _load(store, Path(name), ox.DefaultGraph(), digest)
+        for name in settings.named:
+            file = Path(name)
+            _load(store, file, ox.NamedNode(file.resolve().as_uri()), digest)
+        store.flush()
+        graphs = _count_graphs(store)
+        del store  # release the write lock so that workers can open the store read-only
+    except BaseException:
+        if temporary:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+    return StoreInfo(
+        path=path,
+        version=digest.hexdigest()[:20],
+        built=datetime.now(timezone.utc).replace(microsecond=0),
+        graphs=graphs,
+        temporary=temporary,
+    )
+
+
+def _count_graphs(store: ox.Store) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for solution in store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } } GROUP BY ?g"
+    ):
+        graph = solution["g"]
+        counts[graph.value if graph is not None else ""] = int(solution["n"].value)
+    return counts

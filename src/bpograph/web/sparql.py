@@ -1,0 +1,185 @@
+"""Blueprint for the SPARQL 1.1 Protocol at /sparql (GET, POST form, POST direct), the service
+description, the plain query page and /healthz."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from ..description import service_description
+from ..engine import Answer
+from ..formats import GRAPH, negotiate, offered
+from ..query import QueryError, QueryService
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT_QUERY = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
+GZIP_MIN_BYTES = 1024
+
+
+def _service() -> QueryService:
+    return current_app.extensions["bpograph"]
+
+
+@bp.after_app_request
+def common_headers(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
+    response.vary.add("Accept-Encoding")
+    if (
+        "gzip" in request.accept_encodings
+        and response.status_code == 200
+        and not response.direct_passthrough
+        and "Content-Encoding" not in response.headers
+        and request.method != "HEAD"
+    ):
+        body = response.get_data()
+        if len(body) >= GZIP_MIN_BYTES:
+            response.set_data(gzip.compress(body, compresslevel=5))
+            response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+@bp.route("/healthz")
+def healthz() -> Response:
+    service = _service()
+    return Response(
+        f'{{"status": "ok", "version": "{service.store.version}", "triples": {sum(service.store.graphs.values())}}}\n',
+        mimetype="application/json",
+    )
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """SPARQL 1.1 Protocol query operation.
+
+    :raise 400: malformed request (repeated or missing query, bad syntax, update, bad timeout)
+    :raise 406: no acceptable result format
+    :raise 415: POST with a content type the protocol does not define, or not UTF-8
+    """
+    params, query = _read_request()
+    if query is None:
+        return _describe()
+    try:
+        preferences = negotiate(request.headers.get("Accept"), params.get("format") or params.get("output"))
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    default_graphs = tuple(params.getlist("default-graph-uri"))
+    named_graphs = tuple(params.getlist("named-graph-uri"))
+
+    service = _service()
+    etag = _etag(service, query, default_graphs, named_graphs, preferences)
+    if etag in request.if_none_match:
+        return _not_modified(etag)
+    answer = service.answer(
+        query, preferences, default_graphs, named_graphs,
+        timeout=params.get("timeout"), base_iri=request.base_url,
+    )
+    return _respond(answer, etag)
+
+
+def _read_request() -> tuple[MultiDict, str | None]:
+    """The protocol parameters and the query text, after the protocol's checks."""
+    if request.method == "GET":
+        params = request.args
+        if "update" in params:
+            raise QueryError("updates are not accepted over GET, and this endpoint is read-only")
+        return params, _single(params.getlist("query"))
+    content_type = request.mimetype
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if not content_type:
+        raise QueryError("POST needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query")
+    if charset not in ("utf-8", "utf8"):
+        raise QueryError(f"the request body must be UTF-8, not {charset}", 415)
+    if content_type == FORM:
+        form = request.form
+        if "update" in form:
+            if "query" in form:
+                raise QueryError("a request carries either a query or an update, not both")
+            raise QueryError("this endpoint is read-only: updates are not accepted", 403)
+        params = MultiDict(list(request.args.items(multi=True)) + list(form.items(multi=True)))
+        query = _single(form.getlist("query"))
+        if query is None:
+            raise QueryError("the form has no 'query' field")
+        return params, query
+    if content_type == DIRECT_QUERY:
+        try:
+            query = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"the request body is not valid UTF-8 (byte {exc.start})") from None
+        if "query" in request.args:
+            raise QueryError("a direct POST carries the query in the body, not also in the URL")
+        return request.args, query
+    if content_type == DIRECT_UPDATE:
+        raise QueryError("this endpoint is read-only: updates are not accepted", 403)
+    raise QueryError(
+        f"unsupported Content-Type '{content_type}': use application/x-www-form-urlencoded or application/sparql-query",
+        415,
+    )
+
+
+def _single(values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise QueryError(f"the request has {len(values)} 'query' parameters; send exactly one")
+    return values[0] if values else None
+
+
+def _etag(service: QueryService, query: str, default_graphs, named_graphs, preferences) -> str:
+    key = "\0".join([
+        query, *default_graphs, "|", *named_graphs,
+        preferences.tabular.media_type if preferences.tabular else "",
+        preferences.graph.media_type if preferences.graph else "",
+    ])
+    return f"{service.store.version}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _cache_headers(response: Response, etag: str) -> None:
+    response.set_etag(etag)
+    response.last_modified = _service().store.built
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    _cache_headers(response, etag)
+    return response
+
+
+def _respond(answer: Answer, etag: str) -> Response:
+    if answer.status == 406:
+        types = ", ".join(offered(answer.kind))
+        raise QueryError(f"none of the Accept header's media types can carry this result; offered: {types}", 406)
+    if answer.status != 200:
+        raise QueryError(answer.message, answer.status)
+    media_type = answer.media_type
+    if media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "/json", "/trig")):
+        media_type += "; charset=utf-8"
+    response = Response(answer.body, status=200, content_type=media_type)
+    _cache_headers(response, etag)
+    response.headers["X-Bpograph-Rows"] = str(answer.rows)
+    if answer.truncated:
+        response.headers["X-Bpograph-Truncated"] = "true"
+        response.headers["X-Bpograph-Row-Limit"] = str(_service().settings.max_rows)
+    return response
+
+
+def _describe() -> Response:
+    """GET without a query: the query page for browsers, the service description for programs."""
+    accept = request.accept_mimetypes
+    rdf_types = [f.media_type for f in GRAPH]
+    best = accept.best_match(["text/html", *rdf_types], default="text/turtle")
+    if best == "text/html" and accept["text/html"] > accept["text/turtle"]:
+        return Response(render_template("query.html", endpoint=request.base_url), mimetype="text/html")
+    fmt = next((f for f in GRAPH if f.media_type == best), GRAPH[0])
+    service = _service()
+    graph = service_description(request.base_url, service.store, service.settings)
+    serializer = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt.name]
+    response = Response(graph.serialize(format=serializer, encoding="utf-8"), content_type=fmt.media_type)
+    response.vary.add("Accept")
+    return response
