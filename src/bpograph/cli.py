@@ -107,13 +107,15 @@ def _write_atomically(target: Path, payload: bytes) -> None:
               help="Add a file to the default graph (Turtle, N-Triples, RDF/XML, JSON-LD), or a whole TriG/N-Quads dataset. Repeatable.")
 @click.option("--named", "named", multiple=True, type=click.Path(dir_okay=False),
               help="Load a file as a named graph named by its absolute file: IRI. Repeatable.")
+@click.option("--graph", "graphs", multiple=True, nargs=2, type=(str, click.Path(dir_okay=False)),
+              metavar="IRI FILE", help="Load FILE as the named graph IRI. Repeatable.")
 @click.option("--no-default-data", is_flag=True, help="Serve only the files given, not the shipped knowledge graph.")
 @click.option("--timeout", type=float, default=None, help="Longest a query may run, in seconds (default 30).")
 @click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
 @click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
 @click.option("--threads", type=int, default=None, help="Server threads accepting requests (default 8).")
 @click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
-def serve(host, port, data, named, no_default_data, timeout, max_rows, workers, threads, allow_service) -> None:
+def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, allow_service) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     from waitress.server import create_server
 
@@ -121,6 +123,7 @@ def serve(host, port, data, named, no_default_data, timeout, max_rows, workers, 
 
     settings = Settings.from_env(
         host=host, port=port, data=tuple(data) or None, named=tuple(named) or None,
+        graphs=tuple(tuple(g) for g in graphs) or None,
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
     )

@@ -20,6 +20,7 @@ class Settings:
     port: int = _setting(8000, "Port to listen on.")
     data: tuple[str, ...] = _setting((), "Extra RDF files for the default graph, or whole datasets (TriG, N-Quads).")
     named: tuple[str, ...] = _setting((), "RDF files loaded as named graphs named by their file: IRI.")
+    graphs: tuple[tuple[str, str], ...] = _setting((), "(graph IRI, file) pairs: files loaded as named graphs with the IRI given.")
     default_data: bool = _setting(True, "Serve the shipped knowledge graph.")
     store_dir: str | None = _setting(None, "Folder for the on-disk store (default: a temporary folder).")
     timeout: float = _setting(30.0, "Longest a query may run, in seconds; a request's 'timeout' can only lower it.")
@@ -56,5 +57,7 @@ def _convert(default: Any, raw: str) -> Any:
     if isinstance(default, float):
         return float(raw)
     if isinstance(default, tuple):
-        return tuple(part for part in raw.split(",") if part)
+        parts = tuple(part for part in raw.split(",") if part)
+        # BPOGRAPH_GRAPHS=iri=file,iri=file
+        return tuple(tuple(p.split("=", 1)) for p in parts) if raw and "=" in raw else parts
     return raw

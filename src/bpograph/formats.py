@@ -48,6 +48,10 @@ FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
     "rdfxml": (None, "application/rdf+xml"),
     "rdf": (None, "application/rdf+xml"),
     "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
+    # N3 is a superset of Turtle: clients that ask for N3 (SPARQLWrapper does) read Turtle
+    "n3": (None, "text/turtle"),
+    "text/n3": (None, "text/turtle"),
     "trig": (None, "application/trig"),
     "nquads": (None, "application/n-quads"),
     "nq": (None, "application/n-quads"),

@@ -89,6 +89,8 @@ def build_store(settings: Settings) -> StoreInfo:
         for name in settings.named:
             file = Path(name)
             _load(store, file, ox.NamedNode(file.resolve().as_uri()), digest)
+        for iri, name in settings.graphs:
+            _load(store, Path(name), ox.NamedNode(iri), digest)
         store.flush()
         graphs = _count_graphs(store)
         del store  # release the write lock so that workers can open the store read-only

@@ -85,7 +85,7 @@ def sparql() -> Response:
 
 def _read_request() -> tuple[MultiDict, str | None]:
     """The protocol parameters and the query text, after the protocol's checks."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params = request.args
         if "update" in params:
             raise QueryError("updates are not accepted over GET, and this endpoint is read-only")
