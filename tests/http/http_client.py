@@ -1,10 +1,13 @@
-"""A few lines over urllib for tests that look at raw status codes, headers and bodies."""
+"""A few lines over http.client for tests that look at raw status codes, headers and bodies.
+
+http.client sends exactly the headers given (urllib would add a form Content-Type to every
+POST, which the protocol tests must be able to leave out).
+"""
 
 from __future__ import annotations
 
-import urllib.error
+import http.client
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 
@@ -24,10 +27,13 @@ def fetch(method: str, url: str, *, params: dict | list | None = None, body: byt
           headers: dict | None = None, timeout: float = 30) -> Reply:
     if params:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params, doseq=True)
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
     data = body.encode("utf-8") if isinstance(body, str) else body
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        return Reply(error.code, error.headers, error.read())
+        connection.request(method, target, body=data, headers=headers or {})
+        response = connection.getresponse()
+        return Reply(response.status, response.msg, response.read())
+    finally:
+        connection.close()
