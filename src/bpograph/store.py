@@ -56,6 +56,9 @@ def _load(store: ox.Store, path: Path, to_graph, digest) -> None:
         raise InputError(str(path), exc.strerror or str(exc)) from None
     digest.update(path.name.encode() + b"\0" + data)
     target = None if fmt_name in QUAD_FORMATS else to_graph
+    if isinstance(target, ox.NamedNode):
+        # an empty file still makes a (empty) named graph that GRAPH ?g can find
+        store.add_graph(target)
     try:
         store.bulk_load(data, format=OX_FORMATS[fmt_name], base_iri=path.resolve().as_uri(), to_graph=target)
     except SyntaxError as exc:
