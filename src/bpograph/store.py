@@ -38,6 +38,10 @@ class StoreInfo:
     built: datetime
     graphs: dict[str, int] = field(default_factory=dict)
     """Triples per named graph IRI (the default graph under the key '')."""
+    classes: int = 0
+    properties: int = 0
+    linksets: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(link predicate, target namespace) -> number of links from the data to that namespace."""
     temporary: bool = True
 
     def close(self) -> None:
@@ -96,6 +100,7 @@ def build_store(settings: Settings) -> StoreInfo:
             _load(store, Path(name), ox.NamedNode(iri), digest)
         store.flush()
         graphs = _count_graphs(store)
+        classes, properties, linksets = _describe(store)
         del store  # release the write lock so that workers can open the store read-only
     except BaseException:
         if temporary:
@@ -106,8 +111,37 @@ def build_store(settings: Settings) -> StoreInfo:
         version=digest.hexdigest()[:20],
         built=datetime.now(timezone.utc).replace(microsecond=0),
         graphs=graphs,
+        classes=classes,
+        properties=properties,
+        linksets=linksets,
         temporary=temporary,
     )
+
+
+LINK_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#exactMatch", "http://www.w3.org/2004/02/skos/core#closeMatch",
+    "http://www.w3.org/2004/02/skos/core#broadMatch", "http://www.w3.org/2004/02/skos/core#narrowMatch",
+    "http://www.w3.org/2004/02/skos/core#relatedMatch", "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
+)
+
+
+def _describe(store: ox.Store) -> tuple[int, int, dict[tuple[str, str], int]]:
+    """VoID figures: distinct classes and properties, and links to other datasets' namespaces."""
+    union = {"use_default_graph_as_union": True}
+    classes = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }", **union)))["n"].value)
+    properties = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }", **union)))["n"].value)
+    values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
+    linksets: dict[tuple[str, str], int] = {}
+    query = f"""SELECT ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o .
+        FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "https://w3id.org/bpograph/")
+               && !REGEX(STR(?o), "^http://www.w3.org/(1999/02/22-rdf|2000/01/rdf-schema|2002/07/owl|2001/XMLSchema|2004/02/skos)")) }}"""
+    for solution in store.query(query, **union):
+        target = solution["o"].value
+        namespace = target[: max(target.rfind("/"), target.rfind("#")) + 1]
+        key = (solution["p"].value, namespace)
+        linksets[key] = linksets.get(key, 0) + 1
+    return classes, properties, linksets
 
 
 def _count_graphs(store: ox.Store) -> dict[str, int]:

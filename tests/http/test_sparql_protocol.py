@@ -256,7 +256,11 @@ def test_service_description_by_accept(endpoint):
     assert any("timeout" in str(c) for c in graph.objects(service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")))
     names = set(graph.objects(None, SD.name))
     assert URIRef("https://w3id.org/bpograph/graph/ontology/article") in names
-    assert int(next(graph.objects(None, VOID.triples))) > 5000
+    dataset = graph.value(service, SD.defaultDataset)
+    assert int(graph.value(dataset, VOID.triples)) > 5000
+    assert int(graph.value(dataset, VOID.classes)) > 30
+    linked = {str(t) for t in graph.objects(None, VOID.objectsTarget)}
+    assert {"http://www.wikidata.org/entity/", "http://dbpedia.org/resource/", "http://www.w3.org/ns/org#"} <= linked
 
 
 def test_a_browser_gets_the_query_page(endpoint):
