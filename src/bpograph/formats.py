@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -76,10 +77,13 @@ class Preferences:
     graph: ResultFormat | None
 
 
+@lru_cache(maxsize=512)
 def negotiate(accept_header: str | None, format_param: str | None = None) -> Preferences:
     """Pick a result format for tabular (SELECT/ASK) and graph (CONSTRUCT/DESCRIBE) answers.
 
     ``format_param`` overrides the Accept header. An absent or empty Accept header means "anything".
+    Cached: clients send the same few Accept headers again and again, and parsing one costs
+    more than a small query.
 
     :raise ValueError: ``format_param`` names no known format.
     """
