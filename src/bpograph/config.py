@@ -39,7 +39,7 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f"BPOGRAPH_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = _convert(f.default, raw)
+                values[f.name] = _convert(f.name, f.default, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 
@@ -49,7 +49,7 @@ class Settings:
         return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
 
 
-def _convert(default: Any, raw: str) -> Any:
+def _convert(name: str, default: Any, raw: str) -> Any:
     if isinstance(default, bool):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
@@ -58,6 +58,7 @@ def _convert(default: Any, raw: str) -> Any:
         return float(raw)
     if isinstance(default, tuple):
         parts = tuple(part for part in raw.split(",") if part)
-        # BPOGRAPH_GRAPHS=iri=file,iri=file
-        return tuple(tuple(p.split("=", 1)) for p in parts) if raw and "=" in raw else parts
+        if name == "graphs":  # BPOGRAPH_GRAPHS=iri=file,iri=file
+            return tuple(tuple(part.split("=", 1)) for part in parts)
+        return parts
     return raw

@@ -107,6 +107,16 @@ def _not_acceptable(kind: str) -> Answer:
     return Answer(406, kind=kind, message="no acceptable media type for this kind of result")
 
 
+def _take(results, limit: int) -> tuple[list, bool]:
+    """The first ``limit`` items of a lazy result, and whether there were more (the row cap)."""
+    items = []
+    for item in results:
+        if len(items) == limit:
+            return items, True
+        items.append(item)
+    return items, False
+
+
 def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> Answer:
     fmt = TABULAR_BY_TYPE.get(request.tabular) if request.tabular else None
     if fmt is None or fmt.name in ("csv", "tsv"):
@@ -138,13 +148,8 @@ def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> Answer:
     if fmt is None:
         return _not_acceptable("tabular")
     variables = [v.value for v in result.variables]
-    bindings = []
-    truncated = False
-    for solution in result:
-        if len(bindings) == request.max_rows:
-            truncated = True
-            break
-        bindings.append({name: _term_json(solution[name]) for name in variables if solution[name] is not None})
+    solutions, truncated = _take(result, request.max_rows)
+    bindings = [{name: _term_json(s[name]) for name in variables if s[name] is not None} for s in solutions]
     # The rows are cut in Python; the JSON document is built with the json module and every
     # other format is written by Oxigraph's own result serialisers from it.
     document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
@@ -158,13 +163,7 @@ def _triples(result: ox.QueryTriples, request: QueryRequest) -> Answer:
     fmt = GRAPH_BY_TYPE.get(request.graph) if request.graph else None
     if fmt is None:
         return _not_acceptable("graph")
-    triples = []
-    truncated = False
-    for triple in result:
-        if len(triples) == request.max_rows:
-            truncated = True
-            break
-        triples.append(triple)
+    triples, truncated = _take(result, request.max_rows)
     items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] if fmt.writer.supports_datasets else triples
     body = ox.serialize(items, format=fmt.writer) if items else _empty_graph(fmt)
     return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=len(triples), kind="graph")

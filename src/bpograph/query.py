@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 from .config import Settings
 from .engine import Answer, QueryRequest
@@ -13,7 +14,6 @@ from .errors import BpographError
 from .formats import Preferences
 from .sparql_scan import scan
 from .store import StoreInfo
-from .workers import QueryPool
 
 
 class QueryError(BpographError):
@@ -25,13 +25,25 @@ class QueryError(BpographError):
         self.message = message
 
 
+class QueryBackend(Protocol):
+    """What the endpoint needs from a store: answer one request within a time limit.
+
+    :class:`~bpograph.workers.QueryPool` over the embedded Oxigraph store is the one
+    implementation today; a remote triple store would be another.
+    """
+
+    def run(self, request: QueryRequest, timeout: float) -> Answer: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass
 class QueryService:
-    """The store, its worker pool and the settings that bound every query."""
+    """The store, the backend that queries it and the settings that bound every query."""
 
     settings: Settings
     store: StoreInfo
-    pool: QueryPool
+    pool: QueryBackend
 
     def time_limit(self, requested: str | None) -> float:
         """The time limit for one request: the server's, or the request's ``timeout`` if lower.

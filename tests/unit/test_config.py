@@ -1,0 +1,26 @@
+"""Settings come from one table: defaults, then BPOGRAPH_* variables, then explicit overrides."""
+
+from bpograph.config import Settings
+
+
+def test_defaults_are_safe():
+    settings = Settings()
+    assert settings.host == "127.0.0.1"
+    assert settings.allow_service == ()
+    assert settings.timeout > 0 and settings.max_rows > 0
+
+
+def test_environment_then_overrides():
+    environ = {"BPOGRAPH_TIMEOUT": "2.5", "BPOGRAPH_PORT": "9000", "BPOGRAPH_ALLOW_SERVICE": "http://a/,http://b/",
+               "BPOGRAPH_DEFAULT_DATA": "false", "BPOGRAPH_GRAPHS": "http://g/1=one.ttl"}
+    settings = Settings.from_env(environ, port=9100, host=None)
+    assert settings.timeout == 2.5
+    assert settings.port == 9100
+    assert settings.host == "127.0.0.1"
+    assert settings.allow_service == ("http://a/", "http://b/")
+    assert settings.default_data is False
+    assert settings.graphs == (("http://g/1", "one.ttl"),)
+
+
+def test_every_setting_has_help():
+    assert all(help_text for _, _, help_text in Settings.table())
