@@ -114,8 +114,10 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
 @click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
 @click.option("--threads", type=int, default=None, help="Server threads accepting requests (default 8).")
+@click.option("--update", "allow_update", is_flag=True,
+              help="Accept SPARQL updates (off by default; the endpoint is then read-write). For scratch stores and tests.")
 @click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
-def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, allow_service) -> None:
+def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, allow_update, allow_service) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     from waitress.server import create_server
 
@@ -126,6 +128,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         graphs=tuple(tuple(g) for g in graphs) or None,
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
+        update=True if allow_update else None,
     )
     try:
         app = create_app(settings)

@@ -28,6 +28,7 @@ class Settings:
     max_request_bytes: int = _setting(1_048_576, "Largest request body accepted; larger ones get 413.")
     workers: int = _setting(2, "Query worker processes (each query runs in one, so a timeout can stop it).")
     threads: int = _setting(8, "Threads of the WSGI server that accept requests.")
+    update: bool = _setting(False, "Accept SPARQL updates (off by default: the endpoint is read-only). For scratch stores and tests.")
     allow_service: tuple[str, ...] = _setting((), "Endpoint IRI prefixes that SERVICE may call (default: none).")
     base_iri: str = _setting("https://w3id.org/bpograph/", "Base of the IRIs served as pages.")
 

@@ -33,6 +33,14 @@ class QueryRequest:
     """The query has its own FROM / FROM NAMED, which then decides the dataset."""
 
 
+@dataclass(frozen=True)
+class UpdateRequest:
+    """One SPARQL update (only on a server started with updates allowed)."""
+
+    update: str
+    base_iri: str | None = None
+
+
 @dataclass
 class Answer:
     """The outcome: a body to send, or an error ``status`` with a ``message`` for the user."""
@@ -63,8 +71,21 @@ def _dataset_arguments(request: QueryRequest) -> dict:
     }
 
 
-def execute(store: ox.Store, request: QueryRequest) -> Answer:
+def execute_update(store: ox.Store, request: UpdateRequest) -> Answer:
+    """Apply ``request`` to ``store``: 204 on success, 400 with the reason otherwise."""
+    try:
+        store.update(request.update, base_iri=request.base_iri)
+    except SyntaxError as exc:
+        return Answer(400, message=syntax_message(str(exc)).replace("SPARQL syntax error", "SPARQL update syntax error"))
+    except (OSError, ValueError) as exc:
+        return Answer(400, message=f"the update could not be applied: {_first_line(exc)}")
+    return Answer(204)
+
+
+def execute(store: ox.Store, request: QueryRequest | UpdateRequest) -> Answer:
     """Run ``request`` on ``store`` and return the serialised answer or a 4xx answer."""
+    if isinstance(request, UpdateRequest):
+        return execute_update(store, request)
     try:
         result = store.query(request.query, base_iri=request.base_iri, **_dataset_arguments(request))
     except SyntaxError as exc:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .config import Settings
-from .engine import Answer, QueryRequest
+from .engine import Answer, QueryRequest, UpdateRequest
 from .errors import BpographError
 from .formats import Preferences
-from .sparql_scan import scan
+from .sparql_scan import add_using, scan
 from .store import StoreInfo
 
 
@@ -32,7 +32,7 @@ class QueryBackend(Protocol):
     implementation today; a remote triple store would be another.
     """
 
-    def run(self, request: QueryRequest, timeout: float) -> Answer: ...
+    def run(self, request: QueryRequest | UpdateRequest, timeout: float) -> Answer: ...
 
     def close(self) -> None: ...
 
@@ -106,3 +106,29 @@ class QueryService:
             query_has_dataset=has_dataset,
         )
         return self.pool.run(request, limit)
+
+    def apply_update(
+        self,
+        update: str,
+        using_graphs: tuple[str, ...] = (),
+        using_named_graphs: tuple[str, ...] = (),
+        timeout: str | None = None,
+        base_iri: str | None = None,
+    ) -> Answer:
+        """Apply an update on a server started with updates allowed.
+
+        :raise QueryError: 403 when updates are off; 400 for LOAD, SERVICE or a dataset conflict.
+        """
+        if not self.settings.update:
+            raise QueryError("this endpoint is read-only: updates are not accepted", 403)
+        limit = self.time_limit(timeout)
+        found = scan(update)
+        if "LOAD" in found.update_keywords:
+            raise QueryError("LOAD is refused: an update may not fetch data from the network")
+        if found.services:
+            raise QueryError("SERVICE is refused inside updates")
+        try:
+            update = add_using(update, using_graphs, using_named_graphs)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        return self.pool.run(UpdateRequest(update, base_iri), limit)

@@ -33,6 +33,41 @@ class Scan:
     update_keywords: set[str] = field(default_factory=set)
 
 
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+
+
+def add_using(update: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> str:
+    """Give each DELETE/INSERT ... WHERE operation of ``update`` the protocol's dataset, as the
+    USING / USING NAMED clauses the SPARQL 1.1 Protocol (2.2.3) says the parameters stand for.
+
+    :raise ValueError: the update names its own dataset (WITH, USING), which the protocol forbids
+        together with using-graph-uri / using-named-graph-uri.
+    """
+    if not default_graphs and not named_graphs:
+        return update
+    tokens = _tokens(update)
+    words = [(v.upper(), start) for kind, v, start in tokens if kind == "word" and ":" not in v]
+    if any(word in ("WITH", "USING") for word, _ in words):
+        raise ValueError("the update names its own dataset (WITH or USING) and the request gives using-graph-uri or using-named-graph-uri")
+    clauses = "".join(f"USING <{g}> " for g in default_graphs) + "".join(f"USING NAMED <{g}> " for g in named_graphs)
+    depth = 0
+    inserts: list[int] = []
+    previous = ""
+    for kind, value, start in tokens:
+        if value == "{":
+            depth += 1
+        elif value == "}":
+            depth -= 1
+        elif kind == "word" and value.upper() == "WHERE" and depth == 0 and previous != "DELETE":
+            inserts.append(start)
+        if kind == "word":
+            previous = value.upper()
+    for start in reversed(inserts):
+        update = update[:start] + clauses + update[start:]
+    return update
+
+
 def scan(text: str) -> Scan:
     result = Scan()
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]

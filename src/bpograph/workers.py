@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .engine import Answer, QueryRequest
+from .engine import Answer, QueryRequest, UpdateRequest
 
 log = logging.getLogger(__name__)
 
 
-def _serve(store_path: str, conn: Connection) -> None:
+def _serve(store_path: str, conn: Connection, writable: bool = False) -> None:
     """Worker process: answer requests from ``conn`` until the parent closes it."""
     import pyoxigraph as ox
 
     from .engine import execute
 
-    store = ox.Store.read_only(store_path)
+    store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     conn.send("ready")
     while True:
         try:
@@ -46,10 +46,16 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes over the store at ``store_path``; thread-safe."""
+    """``size`` worker processes over the store at ``store_path``; thread-safe.
 
-    def __init__(self, store_path: Path, size: int) -> None:
+    With ``writable`` there is one worker, which opens the store read-write and also applies
+    updates (a store has one writer; readers may not open it beside a writer).
+    """
+
+    def __init__(self, store_path: Path, size: int, writable: bool = False) -> None:
         self._path = str(store_path)
+        self._writable = writable
+        size = 1 if writable else size
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -61,7 +67,7 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(self._path, child), daemon=True, name="bpograph-query")
+        process = self._context.Process(target=_serve, args=(self._path, child, self._writable), daemon=True, name="bpograph-query")
         process.start()
         child.close()
         if not parent.poll(60) or parent.recv() != "ready":
@@ -77,7 +83,7 @@ class QueryPool:
             self._all.discard(worker)
         worker.stop()
 
-    def run(self, request: QueryRequest, timeout: float) -> Answer:
+    def run(self, request: QueryRequest | UpdateRequest, timeout: float) -> Answer:
         """Answer ``request`` within ``timeout`` seconds (waiting for a free worker included)."""
         deadline = time.monotonic() + timeout
         try:

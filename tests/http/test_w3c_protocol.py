@@ -1,7 +1,8 @@
 """The W3C SPARQL 1.1 Protocol tests (shared/w3c-rdf-tests/.../protocol/manifest.ttl) over HTTP.
 
-The server under test is a `bpograph serve` with only the suite's data, loaded under the graph
-names the manifest gives (ut:graphData). Each ht:Request is sent as written, with the path
+The server under test is a `bpograph serve --update` with only the suite's data, loaded under
+the graph names the manifest gives (ut:graphData); the tests run in the manifest's order, as
+later ones read what earlier updates wrote. Each ht:Request is sent as written, with the path
 prefix /sparql/ mapped to /sparql, and its status, result format and boolean are checked.
 """
 
@@ -25,13 +26,7 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 MANIFEST = W3C / "protocol" / "manifest.ttl"
 
-# bpograph's endpoint is read-only: it has no update operation, so the seven tests that need one
-# to succeed cannot pass. They stay in the run (strict xfail): should one start to pass, the list
-# here is wrong and the suite says so.
-READ_ONLY = {
-    "update_dataset_default_graph", "update_dataset_default_graphs", "update_dataset_named_graphs",
-    "update_dataset_full", "update_post_form", "update_post_direct", "update_base_uri",
-}
+
 TABULAR = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"}
 BOOLEAN = {"application/sparql-results+json", "application/sparql-results+xml"}
 RDF_TYPES = {"text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "application/trig", "application/n-quads"}
@@ -54,7 +49,8 @@ def local_name(test: URIRef) -> str:
 
 @pytest.fixture(scope="module")
 def protocol_server(w3c_dir, tmp_path_factory):
-    args = ["--no-default-data"]
+    # updates are off by default; the suite's update tests need them, on a scratch store
+    args = ["--no-default-data", "--update"]
     seen = set()
     for data in GRAPH.objects(None, UT.graphData):
         name, file = str(GRAPH.value(data, RDFS.label)), GRAPH.value(data, UT.graph)
@@ -110,14 +106,7 @@ def test_the_suite_has_34_tests(w3c_dir):
     assert len(ENTRIES) == 34
 
 
-@pytest.mark.parametrize(
-    "test",
-    [
-        pytest.param(t, id=local_name(t), marks=pytest.mark.xfail(strict=True, reason="read-only endpoint: no update operation"))
-        if local_name(t) in READ_ONLY else pytest.param(t, id=local_name(t))
-        for t in ENTRIES
-    ],
-)
+@pytest.mark.parametrize("test", ENTRIES, ids=local_name)
 def test_w3c_protocol(protocol_server, test):
     for request in requests_of(test):
         reply = send(protocol_server, request)

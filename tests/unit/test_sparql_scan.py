@@ -33,3 +33,20 @@ def test_update_keywords_are_found():
     assert scan("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }").update_keywords == {"INSERT"}
     assert scan("LOAD <http://example.org/data.ttl>").update_keywords == {"LOAD"}
     assert scan('SELECT * WHERE { ?s ?p "delete me" }').update_keywords == set()
+
+
+def test_protocol_using_graphs_become_using_clauses_before_where():
+    from bpograph.sparql_scan import add_using
+
+    update = "CLEAR ALL ; INSERT DATA { <a> <b> <c> } ; INSERT { GRAPH <g> { ?s a <T> } } WHERE { ?s a <U> }"
+    rewritten = add_using(update, ("http://d/1",), ("http://n/1",))
+    assert rewritten.endswith("USING <http://d/1> USING NAMED <http://n/1> WHERE { ?s a <U> }")
+    assert rewritten.count("USING") == 2
+    assert add_using("DELETE WHERE { ?s ?p ?o }", ("http://d/1",), ()) == "DELETE WHERE { ?s ?p ?o }"
+
+
+def test_a_dataset_in_the_update_conflicts_with_protocol_using_graphs():
+    from bpograph.sparql_scan import add_using
+
+    with pytest.raises(ValueError, match="WITH or USING"):
+        add_using("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", (), ("http://n/1",))

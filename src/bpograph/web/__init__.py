@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     store = build_store(settings)
     try:
-        pool = QueryPool(store.path, settings.workers)
+        pool = QueryPool(store.path, settings.workers, writable=settings.update)
     except BaseException:
         store.close()
         raise

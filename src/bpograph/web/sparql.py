@@ -62,7 +62,18 @@ def sparql() -> Response:
     :raise 406: no acceptable result format
     :raise 415: POST with a content type the protocol does not define, or not UTF-8
     """
-    params, query = _read_request()
+    params, query, update = _read_request()
+    if update is not None:
+        answer = _service().apply_update(
+            update,
+            tuple(params.getlist("using-graph-uri")),
+            tuple(params.getlist("using-named-graph-uri")),
+            timeout=params.get("timeout"),
+            base_iri=request.base_url,
+        )
+        if answer.status >= 400:
+            raise QueryError(answer.message, answer.status)
+        return Response(status=204)
     if query is None:
         return _describe()
     try:
@@ -83,13 +94,13 @@ def sparql() -> Response:
     return _respond(answer, etag)
 
 
-def _read_request() -> tuple[MultiDict, str | None]:
-    """The protocol parameters and the query text, after the protocol's checks."""
+def _read_request() -> tuple[MultiDict, str | None, str | None]:
+    """The protocol parameters, the query text and the update text, after the protocol's checks."""
     if request.method in ("GET", "HEAD"):
         params = request.args
         if "update" in params:
-            raise QueryError("updates are not accepted over GET, and this endpoint is read-only")
-        return params, _single(params.getlist("query"))
+            raise QueryError("updates are not accepted over GET (SPARQL 1.1 Protocol, 2.2)")
+        return params, _single(params.getlist("query")), None
     content_type = request.mimetype
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if not content_type:
@@ -98,34 +109,32 @@ def _read_request() -> tuple[MultiDict, str | None]:
         raise QueryError(f"the request body must be UTF-8, not {charset}", 415)
     if content_type == FORM:
         form = request.form
+        params = MultiDict(list(request.args.items(multi=True)) + list(form.items(multi=True)))
         if "update" in form:
             if "query" in form:
                 raise QueryError("a request carries either a query or an update, not both")
-            raise QueryError("this endpoint is read-only: updates are not accepted", 403)
-        params = MultiDict(list(request.args.items(multi=True)) + list(form.items(multi=True)))
+            return params, None, _single(form.getlist("update"), "update")
         query = _single(form.getlist("query"))
         if query is None:
             raise QueryError("the form has no 'query' field")
-        return params, query
-    if content_type == DIRECT_QUERY:
+        return params, query, None
+    if content_type in (DIRECT_QUERY, DIRECT_UPDATE):
         try:
-            query = request.get_data().decode("utf-8")
+            text = request.get_data().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise QueryError(f"the request body is not valid UTF-8 (byte {exc.start})") from None
-        if "query" in request.args:
-            raise QueryError("a direct POST carries the query in the body, not also in the URL")
-        return request.args, query
-    if content_type == DIRECT_UPDATE:
-        raise QueryError("this endpoint is read-only: updates are not accepted", 403)
+        if "query" in request.args or "update" in request.args:
+            raise QueryError("a direct POST carries the operation in the body, not also in the URL")
+        return (request.args, text, None) if content_type == DIRECT_QUERY else (request.args, None, text)
     raise QueryError(
         f"unsupported Content-Type '{content_type}': use application/x-www-form-urlencoded or application/sparql-query",
         415,
     )
 
 
-def _single(values: list[str]) -> str | None:
+def _single(values: list[str], name: str = "query") -> str | None:
     if len(values) > 1:
-        raise QueryError(f"the request has {len(values)} 'query' parameters; send exactly one")
+        raise QueryError(f"the request has {len(values)} '{name}' parameters; send exactly one")
     return values[0] if values else None
 
 
