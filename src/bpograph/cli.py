@@ -10,12 +10,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .dataset import load_shipped
-from .errors import BpographError, InputError
-from .export import EXPORT_FORMATS, serialize_dataset
-from .reporting import REPORT_FORMATS, render
-from .validate import validate_files, validate_shipped
 from .config import Settings
+from .errors import BpographError, InputError
+from .export import EXPORT_FORMATS
+
+# The commands import their heavy modules (pySHACL, rdflib's parsers) when they run: query
+# worker processes re-import this module when they start, and should start fast.
+REPORT_FORMATS = ("text", "json", "turtle")
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -44,6 +45,9 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
 
     Exit status: 0 conforms (warnings and infos allowed), 1 violations, 2 unreadable input.
     """
+    from .reporting import render
+    from .validate import validate_files, validate_shipped
+
     try:
         report = validate_files(list(files)) if files else validate_shipped()
     except InputError as exc:
@@ -70,6 +74,9 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
 )
 def export(fmt: str, output: Path | None) -> None:
     """Dump the whole shipped dataset: ontology, data and shapes, one named graph per file."""
+    from .dataset import load_shipped
+    from .export import serialize_dataset
+
     try:
         payload = serialize_dataset(load_shipped(), fmt)
     except BpographError as exc:
@@ -119,9 +126,15 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, allow_update, allow_service) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
+    import logging
+
     from waitress.server import create_server
 
     from .web import create_app
+
+    # waitress logs a warning per request whenever requests wait for a thread; under load that
+    # floods the log without telling the operator more than the latency already does.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     settings = Settings.from_env(
         host=host, port=port, data=tuple(data) or None, named=tuple(named) or None,

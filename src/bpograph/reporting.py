@@ -11,7 +11,7 @@ from rdflib.term import Node
 from .namespaces import bind_prefixes
 from .validate import Report
 
-REPORT_FORMATS = ("text", "json", "turtle")
+REPORT_FORMATS = ("text", "json", "turtle")  # kept equal to cli.REPORT_FORMATS by a test
 
 
 def _short(graph: Graph, node: Node | None) -> str | None:

@@ -105,3 +105,9 @@ def test_export_into_a_missing_folder_fails_cleanly(runner, tmp_path):
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
     assert not target.exists()
+
+
+def test_the_cli_offers_every_report_format():
+    from bpograph import cli, reporting
+
+    assert cli.REPORT_FORMATS == reporting.REPORT_FORMATS
