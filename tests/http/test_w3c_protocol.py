@@ -111,3 +111,11 @@ def test_w3c_protocol(protocol_server, test):
     for request in requests_of(test):
         reply = send(protocol_server, request)
         check(reply, GRAPH.value(request, HT.resp))
+
+
+def test_with_updates_on_answers_carry_no_validators(protocol_server):
+    """Data may change after start-up, so no ETag or Last-Modified may promise otherwise."""
+    reply = fetch("GET", protocol_server + "/sparql", params={"query": "ASK {}"})
+    assert reply.status == 200
+    assert "ETag" not in reply.headers and "Last-Modified" not in reply.headers
+    assert "no-store" in reply.headers["Cache-Control"]

@@ -84,8 +84,9 @@ def sparql() -> Response:
     named_graphs = tuple(params.getlist("named-graph-uri"))
 
     service = _service()
-    etag = _etag(service, query, default_graphs, named_graphs, preferences)
-    if etag in request.if_none_match:
+    # With updates on, the data can change under a version computed at start-up: no validators.
+    etag = None if service.settings.update else _etag(service, query, default_graphs, named_graphs, preferences)
+    if etag is not None and etag in request.if_none_match:
         return _not_modified(etag)
     answer = service.answer(
         query, preferences, default_graphs, named_graphs,
@@ -160,7 +161,7 @@ def _not_modified(etag: str) -> Response:
     return response
 
 
-def _respond(answer: Answer, etag: str) -> Response:
+def _respond(answer: Answer, etag: str | None) -> Response:
     if answer.status == 406:
         types = ", ".join(offered(answer.kind))
         raise QueryError(f"none of the Accept header's media types can carry this result; offered: {types}", 406)
@@ -170,7 +171,10 @@ def _respond(answer: Answer, etag: str) -> Response:
     if media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "/json", "/trig")):
         media_type += "; charset=utf-8"
     response = Response(answer.body, status=200, content_type=media_type)
-    _cache_headers(response, etag)
+    if etag is None:
+        response.cache_control.no_store = True
+    else:
+        _cache_headers(response, etag)
     response.headers["X-Bpograph-Rows"] = str(answer.rows)
     if answer.truncated:
         response.headers["X-Bpograph-Truncated"] = "true"
