@@ -31,6 +31,9 @@ class QueryRequest:
     base_iri: str | None = None
     query_has_dataset: bool = False
     """The query has its own FROM / FROM NAMED, which then decides the dataset."""
+    bindings: tuple[tuple[str, str], ...] = ()
+    """(variable, IRI) pairs bound before evaluation (SEP-0007 substitutions): how bpograph's own
+    queries take parameters, never by pasting text into SPARQL."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,11 @@ def execute(store: ox.Store, request: QueryRequest | UpdateRequest) -> Answer:
     """Run ``request`` on ``store`` and return the serialised answer or a 4xx answer."""
     if isinstance(request, UpdateRequest):
         return execute_update(store, request)
+    arguments = _dataset_arguments(request)
+    if request.bindings:
+        arguments["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in request.bindings}
     try:
-        result = store.query(request.query, base_iri=request.base_iri, **_dataset_arguments(request))
+        result = store.query(request.query, base_iri=request.base_iri, **arguments)
     except SyntaxError as exc:
         return Answer(400, message=syntax_message(str(exc)))
     except (OSError, ValueError) as exc:

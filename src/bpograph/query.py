@@ -132,3 +132,29 @@ class QueryService:
         except ValueError as exc:
             raise QueryError(str(exc)) from None
         return self.pool.run(UpdateRequest(update, base_iri), limit)
+
+    def select(self, query: str, bindings: dict[str, str] | None = None) -> list[dict[str, dict]]:
+        """Run one of bpograph's own SELECT queries (pages, descriptions) and return its rows as
+        SPARQL-JSON binding objects. Same workers, time limit and row cap as any query.
+
+        :raise QueryError: the query failed or timed out.
+        """
+        import json
+
+        from .formats import TABULAR
+
+        request = QueryRequest(query=query, tabular=TABULAR[0].media_type, graph=None,
+                               max_rows=self.settings.max_rows, bindings=tuple((bindings or {}).items()))
+        answer = self.pool.run(request, self.settings.timeout)
+        if answer.status != 200:
+            raise QueryError(answer.message, answer.status)
+        return json.loads(answer.body)["results"]["bindings"]
+
+    def construct(self, query: str, media_type: str, bindings: dict[str, str] | None = None) -> Answer:
+        """Run one of bpograph's own CONSTRUCT queries, serialised as ``media_type``."""
+        request = QueryRequest(query=query, tabular=None, graph=media_type,
+                               max_rows=self.settings.max_rows, bindings=tuple((bindings or {}).items()))
+        answer = self.pool.run(request, self.settings.timeout)
+        if answer.status != 200:
+            raise QueryError(answer.message, answer.status)
+        return answer

@@ -39,8 +39,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bpograph.shutdown"] = shutdown
     atexit.register(shutdown)
 
-    from . import errors, sparql
+    from . import errors, pages, sparql
 
     errors.init_app(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
     return app

@@ -1,0 +1,252 @@
+"""The view-model of an entity page: what the graph says about one IRI, in both languages, with
+where each statement comes from. Pure functions over a ``select`` callable (no web framework)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .namespaces import BPO, sparql_prologue
+
+Select = Callable[[str, dict], list[dict]]
+LANGUAGES = ("et", "en")
+
+TEXTS = sparql_prologue() + """
+SELECT ?this ?p ?value WHERE {
+  ?this ?p ?value .
+  FILTER(isLiteral(?value) && ?p IN (rdfs:label, skos:prefLabel, skos:altLabel, skos:definition, skos:scopeNote,
+         skos:note, skos:editorialNote, dcterms:title, dcterms:description, bpo:quote, bpo:reading, bpo:entryText))
+}"""
+
+LINKS = sparql_prologue() + """
+SELECT ?this ?p ?o ?oLabel WHERE {
+  ?this ?p ?o .
+  FILTER(isIRI(?o))
+  OPTIONAL { ?o skos:prefLabel ?oLabel }
+}"""
+
+INCOMING = sparql_prologue() + """
+SELECT ?this ?p (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?s) AS ?example) WHERE {
+  ?s ?p ?this . FILTER(isIRI(?s))
+} GROUP BY ?this ?p ORDER BY DESC(?n)"""
+
+HIERARCHY = sparql_prologue() + """
+SELECT ?this ?child ?parent WHERE {
+  ?this (rdfs:subClassOf|skos:broader)* ?child .
+  ?child rdfs:subClassOf|skos:broader ?parent .
+  FILTER(isIRI(?child) && isIRI(?parent))
+}"""
+
+CHILDREN = sparql_prologue() + """
+SELECT ?this ?child ?label WHERE {
+  ?child rdfs:subClassOf|skos:broader ?this . FILTER(isIRI(?child))
+  OPTIONAL { ?child skos:prefLabel ?label }
+}"""
+
+STATEMENT_SOURCES = sparql_prologue() + """
+SELECT ?this ?p ?o ?source ?qualifier WHERE {
+  ?axiom owl:annotatedSource ?this ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?source .
+  OPTIONAL { ?axiom bpo:qualifier ?qualifier }
+}"""
+
+CLAIM_TEXTS = sparql_prologue() + """
+SELECT ?this ?source ?notation ?quote ?reading WHERE {
+  { ?this dcterms:source ?source } UNION {
+    ?axiom owl:annotatedSource ?this ; dcterms:source ?source }
+  ?source a bpo:Claim ; skos:notation ?notation .
+  OPTIONAL { ?source bpo:quote ?quote }
+  OPTIONAL { ?source bpo:reading ?reading }
+}"""
+
+TENSIONS = sparql_prologue() + """
+SELECT ?this ?tension ?label WHERE {
+  ?tension bpo:concerns ?this ; skos:prefLabel ?label .
+}"""
+
+LABELS_OF = sparql_prologue() + "SELECT ?this ?label WHERE { ?this skos:prefLabel ?label }"
+
+MAPPING_PREDICATES = {
+    "http://www.w3.org/2004/02/skos/core#exactMatch": "exact match",
+    "http://www.w3.org/2004/02/skos/core#closeMatch": "close match",
+    "http://www.w3.org/2004/02/skos/core#broadMatch": "broad match",
+    "http://www.w3.org/2004/02/skos/core#narrowMatch": "narrow match",
+    "http://www.w3.org/2004/02/skos/core#relatedMatch": "related match",
+    "http://www.w3.org/2002/07/owl#equivalentClass": "equivalent class",
+}
+
+
+@dataclass
+class Labelled:
+    iri: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or next(iter(self.labels.values()), None) or self.iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@dataclass
+class Statement:
+    predicate: Labelled
+    value: Labelled
+    sources: list[str] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    notation: str
+    iri: str
+    quotes: list[str]
+    reading: str
+
+
+@dataclass
+class Entity:
+    """Everything an entity page shows."""
+
+    iri: str
+    texts: dict[str, dict[str, list[str]]]
+    """predicate local name -> language -> texts."""
+    types: list[Labelled]
+    parents: list[Labelled]
+    children: list[Labelled]
+    paths: list[list[Labelled]]
+    """Every path from the entity up to a root of its hierarchy (breadcrumbs), root first."""
+    statements: list[Statement]
+    mappings: list[tuple[str, str]]
+    incoming: list[tuple[Labelled, int, str]]
+    claims: list[Claim]
+    tensions: list[Labelled]
+
+    def text(self, name: str, lang: str) -> list[str]:
+        return self.texts.get(name, {}).get(lang, [])
+
+    def title(self, lang: str = "en") -> str:
+        for name in ("prefLabel", "label", "title"):
+            values = self.text(name, lang) or next((v for v in self.texts.get(name, {}).values()), [])
+            if values:
+                return values[0]
+        return self.iri.rsplit("/", 1)[-1]
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def describe_entity(select: Select, iri: str) -> Entity | None:
+    """The page model of ``iri``, or None when the graph says nothing about it."""
+    bound = {"this": iri}
+    texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in select(TEXTS, bound):
+        texts[_local(row["p"]["value"])][row["value"].get("xml:lang", "")].append(row["value"]["value"])
+    links = select(LINKS, bound)
+    if not texts and not links:
+        return None
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+
+    def labelled(target: str) -> Labelled:
+        return Labelled(target, labels.get(target, {}))
+
+    for row in links:
+        if "oLabel" in row:
+            labels[row["o"]["value"]][row["oLabel"].get("xml:lang", "")] = row["oLabel"]["value"]
+    predicates = {row["p"]["value"] for row in links}
+    for predicate in predicates:
+        for row in select(LABELS_OF, {"this": predicate}):
+            labels[predicate][row["label"].get("xml:lang", "")] = row["label"]["value"]
+
+    sources: dict[tuple[str, str], list[str]] = defaultdict(list)
+    qualifiers: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in select(STATEMENT_SOURCES, bound):
+        key = (row["p"]["value"], row["o"]["value"])
+        sources[key].append(row["source"]["value"])
+        if "qualifier" in row:
+            qualifiers[key].append(row["qualifier"]["value"])
+
+    statements, mappings, types, parents = [], [], [], []
+    for row in links:
+        predicate, target = row["p"]["value"], row["o"]["value"]
+        if predicate in MAPPING_PREDICATES and not target.startswith(str(BPO._NS)):
+            mappings.append((MAPPING_PREDICATES[predicate], target))
+            continue
+        if predicate.endswith("#type"):
+            types.append(labelled(target))
+        elif predicate.endswith(("#subClassOf", "#broader")):
+            parents.append(labelled(target))
+        key = (predicate, target)
+        statements.append(Statement(labelled(predicate), labelled(target), sorted(set(sources.get(key, []))),
+                                    sorted(set(qualifiers.get(key, [])))))
+    statements.sort(key=lambda s: (s.predicate.label(), s.value.label()))
+
+    children = []
+    for row in select(CHILDREN, bound):
+        child = row["child"]["value"]
+        if "label" in row:
+            labels[child][row["label"].get("xml:lang", "")] = row["label"]["value"]
+        if all(c.iri != child for c in children):
+            children.append(Labelled(child, labels[child]))
+
+    up: dict[str, set[str]] = defaultdict(set)
+    for row in select(HIERARCHY, bound):
+        up[row["child"]["value"]].add(row["parent"]["value"])
+    for node in {n for values in up.values() for n in values} | set(up):
+        if node not in labels:
+            for row in select(LABELS_OF, {"this": node}):
+                labels[node][row["label"].get("xml:lang", "")] = row["label"]["value"]
+
+    incoming = []
+    for row in select(INCOMING, bound):
+        predicate = row["p"]["value"]
+        if predicate not in labels:
+            for label_row in select(LABELS_OF, {"this": predicate}):
+                labels[predicate][label_row["label"].get("xml:lang", "")] = label_row["label"]["value"]
+        incoming.append((Labelled(predicate, labels[predicate]), int(row["n"]["value"]), row["example"]["value"]))
+
+    claims: dict[str, Claim] = {}
+    for row in select(CLAIM_TEXTS, bound):
+        claim = claims.setdefault(row["source"]["value"], Claim(row["notation"]["value"], row["source"]["value"], [], ""))
+        if "quote" in row and row["quote"]["value"] not in claim.quotes:
+            claim.quotes.append(row["quote"]["value"])
+        if "reading" in row:
+            claim.reading = row["reading"]["value"]
+
+    tensions = []
+    for row in select(TENSIONS, bound):
+        tension = row["tension"]["value"]
+        labels[tension][row["label"].get("xml:lang", "")] = row["label"]["value"]
+        if all(t.iri != tension for t in tensions):
+            tensions.append(Labelled(tension, labels[tension]))
+
+    return Entity(
+        iri=iri,
+        texts={k: dict(v) for k, v in texts.items()},
+        types=types,
+        parents=parents,
+        children=sorted(children, key=lambda c: c.label()),
+        paths=[[Labelled(n, labels.get(n, {})) for n in path] for path in _paths(iri, up)],
+        statements=statements,
+        mappings=sorted(mappings),
+        incoming=incoming,
+        claims=sorted(claims.values(), key=lambda c: c.notation),
+        tensions=sorted(tensions, key=lambda t: t.iri),
+    )
+
+
+def _paths(start: str, up: dict[str, set[str]], limit: int = 20) -> list[list[str]]:
+    """Every path from a root down to ``start`` (root first), at most ``limit`` of them."""
+    done: list[list[str]] = []
+
+    def walk(node: str, trail: list[str]) -> None:
+        if len(done) >= limit:
+            return
+        parents = [p for p in sorted(up.get(node, ())) if p not in trail]
+        if not parents:
+            if len(trail) > 1:
+                done.append(list(reversed(trail)))
+            return
+        for parent in parents:
+            walk(parent, trail + [parent])
+
+    walk(start, [start])
+    return done

@@ -1,0 +1,127 @@
+"""Blueprint for the Linked Data pages: every bpograph IRI answers at its own path, as HTML for
+people and as RDF for programs (same URL, by Accept, or by a suffix such as .ttl)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from ..entities import LANGUAGES, describe_entity
+from ..query import QueryService
+
+bp = Blueprint("pages", __name__)
+
+#: suffix -> media type of the entity's RDF (or HTML) representation
+SUFFIXES = {
+    ".html": "text/html",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".nt": "application/n-triples",
+}
+OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+PREFIXES = ("def", "claim", "source", "example", "agent", "ontology")
+CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+DESCRIBE = """
+CONSTRUCT { ?this ?p ?o . ?axiom ?ap ?av . ?s ?q ?this }
+WHERE {
+  { ?this ?p ?o }
+  UNION { ?axiom <http://www.w3.org/2002/07/owl#annotatedSource> ?this ; ?ap ?av }
+  UNION { ?s ?q ?this . FILTER(isIRI(?s)) }
+}"""
+
+
+def _service() -> QueryService:
+    return current_app.extensions["bpograph"]
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/")
+def home() -> Response:
+    service = _service()
+    return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
+                                    graphs=len(service.store.graphs), base=service.settings.base_iri), mimetype="text/html")
+
+
+@bp.route("/<any(def, claim, source, example, agent):kind>/<name>")
+@bp.route("/ontology", defaults={"kind": "ontology", "name": ""})
+@bp.route("/ontology/<name>", defaults={"kind": "ontology"})
+def entity(kind: str, name: str) -> Response:
+    """One IRI's page or data.
+
+    :raise 404: the graph says nothing about the IRI
+    :raise 406: the Accept header allows none of the offered representations
+    """
+    stem, media_type = _split_suffix(name)
+    path = kind + (f"/{stem}" if stem else "")
+    iri = _service().settings.base_iri + path
+    if media_type is None:
+        media_type = request.accept_mimetypes.best_match(OFFERS, default="text/html") if request.accept_mimetypes else "text/html"
+        if media_type is None or (request.headers.get("Accept") and request.accept_mimetypes[media_type] == 0):
+            return _not_acceptable()
+    if media_type == "text/html":
+        response = _html(iri, path)
+    else:
+        response = _rdf(iri, media_type)
+    response.vary.add("Accept")
+    base = url_for("pages.entity", kind=kind, name=stem) if stem else url_for("pages.entity")
+    links = [f'<{iri}>; rel="canonical"'] + [
+        f'<{base}{suffix}>; rel="alternate"; type="{mt}"' for suffix, mt in SUFFIXES.items()
+    ]
+    response.headers["Link"] = ", ".join(links)
+    response.headers["Content-Location"] = base + next(s for s, mt in SUFFIXES.items() if mt == media_type)
+    return response
+
+
+def _split_suffix(name: str) -> tuple[str, str | None]:
+    for suffix, media_type in SUFFIXES.items():
+        if name.endswith(suffix):
+            return name[: -len(suffix)], media_type
+    return name, None
+
+
+def _not_acceptable() -> Response:
+    return Response("406 no acceptable representation; offered: " + ", ".join(OFFERS) + "\n", status=406, mimetype="text/plain")
+
+
+def _rdf(iri: str, media_type: str) -> Response:
+    service = _service()
+    if not service.select("SELECT ?this WHERE { { ?this ?p ?o } UNION { ?s ?q ?this } } LIMIT 1", {"this": iri}):
+        abort(404, description=f"nothing is known about <{iri}>")
+    answer = service.construct(DESCRIBE, media_type, {"this": iri})
+    return Response(answer.body, content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""))
+
+
+def _html(iri: str, path: str) -> Response:
+    service = _service()
+    model = describe_entity(service.select, iri)
+    if model is None:
+        return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
+    data = service.construct(DESCRIBE, "application/ld+json", {"this": iri}).body.decode("utf-8")
+    # JSON inside <script> is raw text to the HTML parser: escape what could close the element.
+    data = Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Response(
+        render_template("pages/entity.html", e=model, languages=LANGUAGES, path=path, jsonld=data,
+                        base=service.settings.base_iri),
+        mimetype="text/html",
+    )
+
+
+@bp.app_template_filter("href")
+def href(iri: str) -> str:
+    """The link for an IRI: a path on this server for bpograph's own IRIs, the IRI itself otherwise."""
+    base = _service().settings.base_iri
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+@bp.app_template_filter("is_local")
+def is_local(iri: str) -> bool:
+    return iri.startswith(_service().settings.base_iri)

@@ -1,0 +1,137 @@
+"""Entity pages over HTTP: one URL per IRI, HTML for people and RDF for programs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from bpograph.namespaces import BPO, CLAIM
+from conftest import running_server
+from http_client import fetch
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+HOSTILE = Path(__file__).parents[1] / "data" / "pages" / "hostile.ttl"
+
+
+def page(base: str, path: str, accept: str = "text/html") -> BeautifulSoup:
+    reply = fetch("GET", base + path, headers={"Accept": accept})
+    assert reply.status == 200, reply.text[:300]
+    return BeautifulSoup(reply.text, "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "text/html"),
+        ("*/*", "text/html"),
+        (BROWSER, "text/html"),
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml;q=0.9, text/turtle;q=0.5", "application/rdf+xml"),
+        ("application/n-triples", "application/n-triples"),
+    ],
+)
+def test_one_url_answers_by_accept(live_server, accept, expected):
+    reply = fetch("GET", live_server + "/def/CallCentre", headers={"Accept": accept} if accept else {})
+    assert reply.status == 200
+    assert reply.headers.get_content_type() == expected
+    assert "Accept" in reply.headers["Vary"]
+    assert '<https://w3id.org/bpograph/def/CallCentre>; rel="canonical"' in reply.headers["Link"]
+    assert '</def/CallCentre.ttl>; rel="alternate"; type="text/turtle"' in reply.headers["Link"]
+
+
+@pytest.mark.parametrize(("suffix", "parser"), [(".ttl", "turtle"), (".jsonld", "json-ld"), (".rdf", "xml"), (".nt", "nt")])
+def test_suffix_urls_give_the_entitys_rdf(live_server, suffix, parser):
+    reply = fetch("GET", live_server + "/def/CallCentre" + suffix)
+    assert reply.status == 200
+    graph = Graph().parse(data=reply.body, format=parser)
+    assert (BPO.CallCentre, SKOS.prefLabel, Literal("kõnekeskus", lang="et")) in graph
+    assert (BPO.InboundCallCentre, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), BPO.CallCentre) in graph
+
+
+def test_unknown_iris_get_a_404_page_and_unacceptable_types_a_406(live_server):
+    missing = fetch("GET", live_server + "/def/NoSuchTerm", headers={"Accept": BROWSER})
+    assert missing.status == 404 and "knows nothing about" in missing.text
+    assert fetch("GET", live_server + "/def/NoSuchTerm.ttl").status == 404
+    refused = fetch("GET", live_server + "/def/CallCentre", headers={"Accept": "image/png"})
+    assert refused.status == 406 and "text/turtle" in refused.text
+
+
+def test_labels_and_definitions_side_by_side_with_their_languages(live_server):
+    soup = page(live_server, "/def/CallCentre", BROWSER)
+    assert soup.h1.find("span", lang="en").text == "call centre"
+    assert soup.h1.find("span", lang="et").text == "kõnekeskus"
+    definition = soup.find("tr", class_="definition")
+    cells = {td["lang"]: td.text.strip() for td in definition.find_all("td")}
+    assert cells["et"].startswith("Organisatsiooniüksus") and cells["en"].startswith("An organisational unit")
+    assert soup.find("link", rel="canonical")["href"] == str(BPO.CallCentre)
+
+
+def test_hierarchy_breadcrumbs_and_narrower_concepts(live_server):
+    soup = page(live_server, "/def/InboundCallCentre")
+    crumbs = [[a.text for a in nav.find_all("a")] for nav in soup.find_all("nav", attrs={"aria-label": "breadcrumb"})]
+    assert any("call centre" in trail for trail in crumbs)
+    parent_page = page(live_server, "/def/CallCentre")
+    narrower = {a["href"] for a in parent_page.find("ul", class_="children").find_all("a")}
+    assert {"/def/InboundCallCentre", "/def/OutboundCallCentre"} <= narrower
+
+
+def test_statements_show_their_claims_and_hedges(live_server):
+    soup = page(live_server, "/def/BusinessProcessOutsourcing")
+    row = next(tr for tr in soup.find("table", class_="statements").find_all("tr")
+               if tr.find("a", href="/def/HumanResources"))
+    assert [a.text for a in row.find_all("a", class_="claim")] == ["C34", "C35"]
+    assert "OpenList" in row.find("span", class_="qualifier").text
+    provenance = soup.find("ul", class_="provenance")
+    c35 = provenance.find("li", id="C35")
+    assert c35.find("q", lang="et").text.startswith("hõlmavad inimressursse")
+
+
+def test_contradictions_and_mappings_are_shown_on_the_entities_they_touch(live_server):
+    soup = page(live_server, "/def/CallCentre")
+    assert "/claim/X01" in {a["href"] for a in soup.find("ul", class_="tensions").find_all("a")}
+    mappings = page(live_server, "/def/QualityAssurance").find("ul", class_="mappings")
+    targets = {a["href"]: a.get("rel") for a in mappings.find_all("a")}
+    assert targets["http://www.wikidata.org/entity/Q836575"] == ["external"]
+
+
+def test_the_page_embeds_the_entitys_rdf_as_json_ld(live_server):
+    soup = page(live_server, "/def/CallCentre")
+    [script] = soup.find_all("script", type="application/ld+json")
+    graph = Graph().parse(data=json.dumps(json.loads(script.string)), format="json-ld")
+    assert (BPO.CallCentre, SKOS.prefLabel, Literal("call centre", lang="en")) in graph
+
+
+def test_claim_pages_show_quote_and_reading(live_server):
+    soup = page(live_server, "/claim/C35")
+    cells = {td["lang"]: td.text for td in soup.find("tr", class_="quote").find_all("td")}
+    assert "inimressursse" in cells["et"]
+    linked_by = {li.find("a").text for li in soup.find("ul", class_="incoming").find_all("li")}
+    assert {"involves claim", "source"} <= linked_by  # tensions X05/X13 and the terms resting on C35
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    with running_server("--data", str(HOSTILE), log_path=tmp_path_factory.mktemp("pages") / "serve.log") as base:
+        yield base
+
+
+def test_values_from_the_data_are_escaped_under_a_content_security_policy(hostile_server):
+    reply = fetch("GET", hostile_server + "/example/hostile", headers={"Accept": "text/html"})
+    assert reply.status == 200
+    assert "default-src 'none'" in reply.headers["Content-Security-Policy"]
+    soup = BeautifulSoup(reply.text, "html.parser")
+    assert [s.get("type") for s in soup.find_all("script")] == ["application/ld+json"]
+    assert soup.h1.find("span", lang="en").text == "<script>alert('x')</script> & </script>"
+    assert "<script>alert" not in reply.text
+
+
+def test_a_missing_translation_is_marked(hostile_server):
+    soup = BeautifulSoup(fetch("GET", hostile_server + "/example/hostile").text, "html.parser")
+    estonian = soup.find("tr", class_="definition").find("td", lang="et")
+    assert estonian.find("span", class_="missing").text == "translation missing"
