@@ -135,3 +135,42 @@ def test_a_missing_translation_is_marked(hostile_server):
     soup = BeautifulSoup(fetch("GET", hostile_server + "/example/hostile").text, "html.parser")
     estonian = soup.find("tr", class_="definition").find("td", lang="et")
     assert estonian.find("span", class_="missing").text == "translation missing"
+
+
+@pytest.mark.parametrize("query", ["kõnekeskus", "konekeskus", "KÕNEKESKUS", "call centre", "contact centre"])
+def test_search_finds_the_call_centre_in_both_languages_with_or_without_diacritics(live_server, query):
+    reply = fetch("GET", live_server + "/search", params={"q": query}, headers={"Accept": "application/json"})
+    hits = json.loads(reply.body)
+    assert hits and hits[0]["iri"] == str(BPO.CallCentre)
+    assert hits[0]["href"] == "/def/CallCentre"
+
+
+def test_search_results_page(live_server):
+    soup = page(live_server, "/search?q=allhange")
+    links = {a["href"] for a in soup.find("ul", class_="results").find_all("a")}
+    assert {"/def/Outsourcing", "/def/BusinessProcessOutsourcing"} <= links
+    assert soup.find("input", id="q")["value"] == "allhange"
+
+
+def test_the_estonian_index_files_letters_in_estonian_order(live_server):
+    soup = page(live_server, "/index/et")
+    letters = [h2.text for h2 in soup.find_all("h2")]
+    estonian = "ABCDEFGHIJKLMNOPQRSŠZŽTUVWÕÄÖÜXY"
+    assert letters == sorted(letters, key=lambda l: estonian.index(l) if l in estonian else 99)
+    assert "Õ" in letters and "Ü" in letters and letters.index("S") < letters.index("T")
+    k_section = soup.find("h2", string="K").find_parent("section")
+    assert "kõnekeskus" in {a.text for a in k_section.find_all("a")}
+
+
+def test_the_comparison_is_rendered_from_the_graph_with_a_claim_per_cell(live_server):
+    soup = page(live_server, "/comparison")
+    table, differences = soup.find_all("table", class_="comparison")
+    headers = [th.find("a").text for th in table.find("thead").find_all("th")[1:]]
+    assert headers == ["business process outsourcing", "call centre"]
+    rows = table.find("tbody").find_all("tr")
+    assert [r.th.find("a").text for r in rows] == ["1. actual meaning", "2. operations conducted", "3. relevance in marketing",
+                                                   "4. important functions", "5. most common types"]
+    operations = rows[1].find_all("td")
+    assert operations[0].find("p", lang="et").text == "Inimressursid, raamatupidamine jne."
+    assert [td.find("a", class_="claim").text for td in operations] == ["C34", "C36"]
+    assert len(differences.find("tbody").find_all("tr")) == 5

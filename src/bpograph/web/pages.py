@@ -3,11 +3,16 @@ people and as RDF for programs (same URL, by Accept, or by a suffix such as .ttl
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
+from ..comparison import read_comparison
 from ..entities import LANGUAGES, describe_entity
+from ..namespaces import BPO
 from ..query import QueryService
+from ..search import LabelIndex
 
 bp = Blueprint("pages", __name__)
 
@@ -49,6 +54,45 @@ def home() -> Response:
     service = _service()
     return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
                                     graphs=len(service.store.graphs), base=service.settings.base_iri), mimetype="text/html")
+
+
+def _index() -> LabelIndex:
+    """The label index, built on first use; rebuilt every time when updates may change labels."""
+    service = _service()
+    index = current_app.extensions.get("bpograph.labels")
+    if index is None or service.settings.update:
+        index = LabelIndex.build(service.select)
+        current_app.extensions["bpograph.labels"] = index
+    return index
+
+
+@bp.route("/comparison")
+def comparison() -> Response:
+    """BPO vs call centre: the source's comparison table and main differences, from the graph."""
+    select = _service().select
+    tables = [read_comparison(select, str(BPO.ComparisonTable)), read_comparison(select, str(BPO.MainDifferences))]
+    return Response(render_template("pages/comparison.html", tables=tables), mimetype="text/html")
+
+
+@bp.route("/search")
+def search() -> Response:
+    """Search labels in both languages, ignoring case and diacritics; JSON for programs
+    (``Accept: application/json``) and autocompletion, HTML otherwise."""
+    query = request.args.get("q", "")
+    hits = _index().search(query, limit=int(request.args.get("limit", 20)) if request.args.get("limit", "").isdigit() else 20)
+    if request.accept_mimetypes.best_match(["text/html", "application/json"], default="text/html") == "application/json":
+        payload = [{"iri": h.iri, "label": h.label, "lang": h.lang, "href": href(h.iri)} for h in hits]
+        response = Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
+    else:
+        response = Response(render_template("pages/search.html", q=query, hits=hits), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/index/<any(et, en):lang>")
+def alphabetical(lang: str) -> Response:
+    """A-Z index of preferred labels in one language, in that language's alphabetical order."""
+    return Response(render_template("pages/index.html", lang=lang, groups=_index().alphabetical(lang)), mimetype="text/html")
 
 
 @bp.route("/<any(def, claim, source, example, agent):kind>/<name>")
