@@ -165,8 +165,12 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
             qualifiers[key].append(row["qualifier"]["value"])
 
     statements, mappings, types, parents = [], [], [], []
+    seen: set[tuple[str, str]] = set()
     for row in links:
         predicate, target = row["p"]["value"], row["o"]["value"]
+        if (predicate, target) in seen:  # one row per label language of the value
+            continue
+        seen.add((predicate, target))
         if predicate in MAPPING_PREDICATES and not target.startswith(str(BPO._NS)):
             mappings.append((MAPPING_PREDICATES[predicate], target))
             continue

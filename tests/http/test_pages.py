@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from bpograph.namespaces import BPO, CLAIM
-from conftest import running_server
+from serving import running_server
 from http_client import fetch
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -174,3 +174,10 @@ def test_the_comparison_is_rendered_from_the_graph_with_a_claim_per_cell(live_se
     assert operations[0].find("p", lang="et").text == "Inimressursid, raamatupidamine jne."
     assert [td.find("a", class_="claim").text for td in operations] == ["C34", "C36"]
     assert len(differences.find("tbody").find_all("tr")) == 5
+
+
+def test_each_statement_is_listed_once(live_server):
+    soup = page(live_server, "/def/InboundCallCentre")
+    rows = [(tr.find_all("td")[0].text.strip(), tr.find_all("td")[1].text.strip())
+            for tr in soup.find("table", class_="statements").find("tbody").find_all("tr")]
+    assert len(rows) == len(set(rows))

@@ -16,7 +16,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 
-from conftest import W3C, running_server
+from serving import W3C, running_server
 from http_client import fetch
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 from rdflib.query import Result
 from rdflib.term import Variable
 
-from conftest import W3C, running_server
+from serving import W3C, running_server
 from http_client import fetch
 
 RS = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
@@ -209,7 +209,7 @@ def test_w3c_query_evaluation(eval_server, test):
     assert test["id"] not in KNOWN_FAILURES, f"{test['id']} passes now: remove it from KNOWN_FAILURES"
 
 
-def test_at_least_224_of_the_evaluation_tests_are_expected_to_pass():
+def test_at_least_224_of_the_evaluation_tests_are_expected_to_pass(w3c_dir):
     assert len(TESTS) - len(KNOWN_FAILURES) >= 224
 
 

@@ -1,0 +1,79 @@
+"""A person browsing in Debian's chromium, driven by Playwright, against a live `bpograph serve`."""
+
+from __future__ import annotations
+
+import shutil
+import pytest
+
+from serving import running_server
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# No background traffic: this machine's network is closed, and the tests must not depend on it.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_server(log_path=tmp_path_factory.mktemp("browser") / "serve.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def tab(browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_home_to_class_to_subclass_to_concept(server, tab):
+    tab.goto(server + "/")
+    tab.get_by_role("link", name="Kinds of outsourcing and call centres").click()
+    assert tab.get_by_role("heading", level=1).inner_text().startswith("kinds of outsourcing and call centres")
+    tab.goto(server + "/def/CallCentre")
+    tab.locator("ul.children").get_by_role("link", name="inbound call centre").click()
+    assert tab.url.endswith("/def/InboundCallCentre")
+    assert "sissetulev kõnekeskus" in tab.locator("h1").inner_text()
+    tab.locator("table.statements").get_by_role("link", name="561421 Telephone Answering Services").click()
+    assert tab.url.endswith("/def/Naics561421")
+    assert tab.locator("tr.definition td[lang=et]").inner_text().startswith("NAICS 2022 tegevusala 561421")
+
+
+@pytest.mark.parametrize("typed", ["kõnekeskus", "konekeskus"])
+def test_search_with_and_without_diacritics(server, tab, typed):
+    tab.goto(server + "/")
+    tab.locator("#site-q").fill(typed)
+    tab.locator("#site-q").press("Enter")
+    first = tab.locator("ul.results a").first
+    assert first.inner_text() == "kõnekeskus"
+    first.click()
+    assert tab.url.endswith("/def/CallCentre")
+
+
+def test_the_comparison_page_reads_in_both_languages(server, tab):
+    tab.goto(server + "/comparison")
+    cell = tab.locator("table.comparison").first.locator("tbody tr").nth(1).locator("td").first
+    assert cell.locator("p[lang=et]").inner_text() == "Inimressursid, raamatupidamine jne."
+    assert cell.locator("a.claim").inner_text() == "C34"
+
+
+def test_pages_render_to_png(server, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for path, name in (("/", "home"), ("/def/CallCentre", "entity"), ("/comparison", "comparison")):
+        page.goto(server + path)
+        target = tmp_path / f"{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+    context.close()
