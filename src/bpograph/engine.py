@@ -44,6 +44,14 @@ class UpdateRequest:
     base_iri: str | None = None
 
 
+@dataclass(frozen=True)
+class DumpRequest:
+    """The whole store in one RDF format: named graphs kept in dataset formats (TriG, N-Quads,
+    JSON-LD), the union of all graphs in triple formats (Turtle). No row cap applies."""
+
+    media_type: str
+
+
 @dataclass
 class Answer:
     """The outcome: a body to send, or an error ``status`` with a ``message`` for the user."""
@@ -85,10 +93,20 @@ def execute_update(store: ox.Store, request: UpdateRequest) -> Answer:
     return Answer(204)
 
 
-def execute(store: ox.Store, request: QueryRequest | UpdateRequest) -> Answer:
+def dump(store: ox.Store, request: DumpRequest) -> Answer:
+    fmt = GRAPH_BY_TYPE[request.media_type]
+    if fmt.writer.supports_datasets:
+        return Answer(200, body=store.dump(format=fmt.writer), media_type=fmt.media_type)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
+    return Answer(200, body=ox.serialize(triples, format=fmt.writer), media_type=fmt.media_type)
+
+
+def execute(store: ox.Store, request: QueryRequest | UpdateRequest | DumpRequest) -> Answer:
     """Run ``request`` on ``store`` and return the serialised answer or a 4xx answer."""
     if isinstance(request, UpdateRequest):
         return execute_update(store, request)
+    if isinstance(request, DumpRequest):
+        return dump(store, request)
     arguments = _dataset_arguments(request)
     if request.bindings:
         arguments["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in request.bindings}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .config import Settings
-from .engine import Answer, QueryRequest, UpdateRequest
+from .engine import Answer, DumpRequest, QueryRequest, UpdateRequest
 from .errors import BpographError
 from .formats import Preferences
 from .sparql_scan import add_using, scan
@@ -155,6 +155,13 @@ class QueryService:
         request = QueryRequest(query=query, tabular=None, graph=media_type,
                                max_rows=self.settings.max_rows, bindings=tuple((bindings or {}).items()))
         answer = self.pool.run(request, self.settings.timeout)
+        if answer.status != 200:
+            raise QueryError(answer.message, answer.status)
+        return answer
+
+    def dump(self, media_type: str) -> Answer:
+        """The whole served dataset in ``media_type`` (TriG, N-Quads, JSON-LD, Turtle...)."""
+        answer = self.pool.run(DumpRequest(media_type), self.settings.timeout)
         if answer.status != 200:
             raise QueryError(answer.message, answer.status)
         return answer

@@ -181,3 +181,36 @@ def test_each_statement_is_listed_once(live_server):
     rows = [(tr.find_all("td")[0].text.strip(), tr.find_all("td")[1].text.strip())
             for tr in soup.find("table", class_="statements").find("tbody").find_all("tr")]
     assert len(rows) == len(set(rows))
+
+
+def test_the_example_gallery_lists_every_competency_question(live_server):
+    from bpograph.examples import load_examples
+
+    soup = page(live_server, "/examples")
+    listed = {li["id"] for li in soup.find("ol", class_="examples").find_all("li")}
+    assert listed == {e.id for e in load_examples()}
+
+
+@pytest.mark.parametrize("example_id", ["CQ07", "CQ16", "CQ27"])
+def test_an_example_page_runs_its_query(live_server, example_id):
+    soup = page(live_server, f"/examples/{example_id}")
+    rows = soup.find("table", class_="answer").find("tbody").find_all("tr")
+    assert len(rows) >= 4
+    assert soup.find("pre", class_="query").text.strip().startswith("SELECT")
+    assert fetch("GET", live_server + "/examples/CQ99", headers={"Accept": "text/html"}).status == 404
+
+
+@pytest.mark.parametrize(("ext", "parser", "quads"), [("trig", "trig", True), ("nq", "nquads", True), ("jsonld", "json-ld", True), ("ttl", "turtle", False)])
+def test_whole_dataset_downloads_from_the_home_page(live_server, ext, parser, quads):
+    from rdflib import Dataset
+
+    soup = page(live_server, "/")
+    assert f"/download/bpograph.{ext}" in {a["href"] for a in soup.find("ul", class_="downloads").find_all("a")}
+    reply = fetch("GET", live_server + f"/download/bpograph.{ext}")
+    assert reply.status == 200 and "attachment" in reply.headers["Content-Disposition"]
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=reply.body, format=parser)
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    if quads:
+        assert "https://w3id.org/bpograph/graph/ontology/article" in names
+    assert (BPO.CallCentre, SKOS.prefLabel, Literal("kõnekeskus", lang="et")) in set(dataset.triples((None, None, None)))

@@ -66,6 +66,42 @@ def _index() -> LabelIndex:
     return index
 
 
+DOWNLOADS = {"trig": "application/trig", "nq": "application/n-quads", "jsonld": "application/ld+json", "ttl": "text/turtle"}
+
+
+@bp.route("/download/bpograph.<any(trig, nq, jsonld, ttl):ext>")
+def download(ext: str) -> Response:
+    """The whole served dataset; TriG, N-Quads and JSON-LD keep the named graphs, Turtle is their union."""
+    answer = _service().dump(DOWNLOADS[ext])
+    response = Response(answer.body, content_type=answer.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="bpograph.{ext}"'
+    return response
+
+
+@bp.route("/examples")
+def examples() -> Response:
+    """The example gallery: the competency questions, each with its query and a link to its answer."""
+    from ..examples import load_examples
+
+    return Response(render_template("pages/examples.html", examples=load_examples()), mimetype="text/html")
+
+
+@bp.route("/examples/<example_id>")
+def example(example_id: str) -> Response:
+    """One example query, run now, with its answer as a table.
+
+    :raise 404: no example has that id
+    """
+    from ..examples import load_examples
+
+    found = {e.id: e for e in load_examples()}.get(example_id)
+    if found is None:
+        abort(404, description=f"there is no example {example_id}")
+    rows = _service().select(found.text)
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    return Response(render_template("pages/example.html", example=found, rows=rows, columns=columns), mimetype="text/html")
+
+
 @bp.route("/comparison")
 def comparison() -> Response:
     """BPO vs call centre: the source's comparison table and main differences, from the graph."""
