@@ -254,3 +254,53 @@ def _paths(start: str, up: dict[str, set[str]], limit: int = 20) -> list[list[st
 
     walk(start, [start])
     return done
+
+
+SCHEMES = sparql_prologue() + """
+SELECT ?scheme ?labelEn ?labelEt (COUNT(DISTINCT ?concept) AS ?concepts) WHERE {
+  ?scheme a skos:ConceptScheme ; skos:prefLabel ?labelEn , ?labelEt .
+  FILTER(LANG(?labelEn) = "en" && LANG(?labelEt) = "et")
+  OPTIONAL { ?concept skos:inScheme ?scheme }
+} GROUP BY ?scheme ?labelEn ?labelEt ORDER BY ?labelEn"""
+
+CLASS_EDGES = sparql_prologue() + """
+SELECT ?class ?labelEn ?labelEt ?parent WHERE {
+  ?class a owl:Class ; skos:prefLabel ?labelEn , ?labelEt .
+  FILTER(isIRI(?class) && STRSTARTS(STR(?class), "https://w3id.org/bpograph/"))
+  FILTER(LANG(?labelEn) = "en" && LANG(?labelEt) = "et")
+  OPTIONAL { ?class rdfs:subClassOf ?parent . FILTER(STRSTARTS(STR(?parent), "https://w3id.org/bpograph/")) }
+}"""
+
+
+@dataclass
+class TreeNode:
+    iri: str
+    labels: dict[str, str]
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def class_tree(select: Select) -> list[TreeNode]:
+    """bpograph's classes as a forest under their bpograph superclasses, sorted by English label."""
+    nodes: dict[str, TreeNode] = {}
+    parents: dict[str, set[str]] = defaultdict(set)
+    for row in select(CLASS_EDGES, {}):
+        iri = row["class"]["value"]
+        nodes.setdefault(iri, TreeNode(iri, {"en": row["labelEn"]["value"], "et": row["labelEt"]["value"]}))
+        if "parent" in row:
+            parents[iri].add(row["parent"]["value"])
+    roots = []
+    for iri, node in nodes.items():
+        known = [p for p in parents.get(iri, ()) if p in nodes]
+        for parent in known:
+            nodes[parent].children.append(node)
+        if not known:
+            roots.append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.labels["en"])
+    return sorted(roots, key=lambda n: n.labels["en"])
+
+
+def concept_schemes(select: Select) -> list[tuple[str, str, str, int]]:
+    """(IRI, English label, Estonian label, number of concepts) of every concept scheme."""
+    return [(r["scheme"]["value"], r["labelEn"]["value"], r["labelEt"]["value"], int(r["concepts"]["value"]))
+            for r in select(SCHEMES, {})]

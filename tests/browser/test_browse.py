@@ -39,7 +39,7 @@ def tab(browser):
 
 def test_home_to_class_to_subclass_to_concept(server, tab):
     tab.goto(server + "/")
-    tab.get_by_role("link", name="Kinds of outsourcing and call centres").click()
+    tab.get_by_role("link", name="Kinds of outsourcing and call centres", exact=True).click()
     assert tab.get_by_role("heading", level=1).inner_text().startswith("kinds of outsourcing and call centres")
     tab.goto(server + "/def/CallCentre")
     tab.locator("ul.children").get_by_role("link", name="inbound call centre").click()
@@ -76,4 +76,17 @@ def test_pages_render_to_png(server, browser, tmp_path):
         target = tmp_path / f"{name}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+    context.close()
+
+
+def test_switching_the_interface_language_is_remembered(server, browser):
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server + "/def/CallCentre")
+    assert tab.locator("h2#texts").inner_text() == "Labels and definitions"
+    tab.get_by_role("link", name="eesti keeles").click()
+    assert tab.locator("h2#texts").inner_text() == "Sildid ja definitsioonid"
+    tab.goto(server + "/def/BusinessProcessOutsourcing")
+    assert tab.locator("html").get_attribute("lang") == "et"
+    assert tab.locator("h1 span").first.inner_text() == "äriprotsesside allhange"
     context.close()

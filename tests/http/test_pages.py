@@ -214,3 +214,30 @@ def test_whole_dataset_downloads_from_the_home_page(live_server, ext, parser, qu
     if quads:
         assert "https://w3id.org/bpograph/graph/ontology/article" in names
     assert (BPO.CallCentre, SKOS.prefLabel, Literal("kõnekeskus", lang="et")) in set(dataset.triples((None, None, None)))
+
+
+def test_home_shows_schemes_and_the_class_hierarchy(live_server):
+    soup = page(live_server, "/")
+    schemes = {a["href"] for a in soup.find("ul", class_="schemes").find_all("a")}
+    assert {"/def/KindsScheme", "/def/OperationsScheme", "/def/NaceScheme"} <= schemes
+    tree = soup.find("nav", class_="tree")
+    outsourcing = tree.find("a", href="/def/Outsourcing").find_parent("li")
+    bpo = outsourcing.find("a", href="/def/BusinessProcessOutsourcing").find_parent("li")
+    assert bpo.find("a", href="/def/HorizontalBPO") is not None
+    call_centre = tree.find("a", href="/def/CallCentre").find_parent("li")
+    assert call_centre.find("a", href="/def/InboundCallCentre") is not None
+
+
+def test_interface_language_is_chosen_remembered_and_defaults_to_accept_language(live_server):
+    estonian = fetch("GET", live_server + "/def/CallCentre", headers={"Accept": "text/html", "Accept-Language": "et,en;q=0.5"})
+    soup = BeautifulSoup(estonian.text, "html.parser")
+    assert soup.html["lang"] == "et" and soup.find("h2", id="texts").text == "Sildid ja definitsioonid"
+    assert soup.h1.span["lang"] == "et" and soup.h1.span.text == "kõnekeskus"
+    # both label languages stay on the page whatever the interface language
+    assert {td["lang"] for td in soup.find("tr", class_="prefLabel").find_all("td")} == {"et", "en"}
+
+    chosen = fetch("GET", live_server + "/def/CallCentre?lang=en", headers={"Accept": "text/html", "Accept-Language": "et"})
+    cookie = chosen.headers["Set-Cookie"].split(";", 1)[0]
+    assert cookie == "bpograph_lang=en"
+    remembered = fetch("GET", live_server + "/def/CallCentre", headers={"Accept": "text/html", "Accept-Language": "et", "Cookie": cookie})
+    assert BeautifulSoup(remembered.text, "html.parser").html["lang"] == "en"

@@ -39,9 +39,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bpograph.shutdown"] = shutdown
     atexit.register(shutdown)
 
-    from . import errors, pages, sparql
+    from . import errors, pages, sparql, ui
 
     errors.init_app(app)
+    ui.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     return app

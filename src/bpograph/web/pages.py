@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 
 from ..comparison import read_comparison
-from ..entities import LANGUAGES, describe_entity
+from ..entities import LANGUAGES, class_tree, concept_schemes, describe_entity
 from ..namespaces import BPO
 from ..query import QueryService
 from ..search import LabelIndex
@@ -53,7 +53,9 @@ def security_headers(response: Response) -> Response:
 def home() -> Response:
     service = _service()
     return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
-                                    graphs=len(service.store.graphs), base=service.settings.base_iri), mimetype="text/html")
+                                    graphs=len(service.store.graphs), base=service.settings.base_iri,
+                                    schemes=concept_schemes(service.select), tree=class_tree(service.select)),
+                    mimetype="text/html")
 
 
 def _index() -> LabelIndex:

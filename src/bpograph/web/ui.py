@@ -1,0 +1,56 @@
+"""The interface language of the pages (et or en): chosen by the user with ?lang=, remembered in a
+cookie, and defaulting to the browser's Accept-Language. It is separate from the data: pages
+always show the labels of both languages."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+
+COOKIE = "bpograph_lang"
+UI_LANGUAGES = ("en", "et")
+
+STRINGS = {
+    "en": {
+        "kinds": "Kinds", "comparison": "BPO vs call centre", "examples": "Examples", "search": "Search",
+        "texts": "Labels and definitions", "hierarchy": "Hierarchy", "statements": "Statements", "mappings": "Mappings",
+        "provenance": "Provenance", "tensions": "Contradictions in the source", "incoming": "Linked from",
+        "type": "Type", "broader": "Broader", "narrower": "Narrower", "property": "Property", "value": "Value",
+        "source": "Source", "query_this": "Query this", "data": "Data", "missing": "translation missing",
+        "switch": "eesti keeles", "licence": "Ontology, vocabulary and data", "skip": "Skip to content",
+    },
+    "et": {
+        "kinds": "Liigid", "comparison": "BPO vs kõnekeskus", "examples": "Näited", "search": "Otsi",
+        "texts": "Sildid ja definitsioonid", "hierarchy": "Hierarhia", "statements": "Väited", "mappings": "Vastendused",
+        "provenance": "Päritolu", "tensions": "Vastuolud allikas", "incoming": "Viitavad siia",
+        "type": "Tüüp", "broader": "Laiem", "narrower": "Kitsam", "property": "Omadus", "value": "Väärtus",
+        "source": "Allikas", "query_this": "Päri seda", "data": "Andmed", "missing": "tõlge puudub",
+        "switch": "in English", "licence": "Ontoloogia, sõnavara ja andmed", "skip": "Sisu juurde",
+    },
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def choose_language() -> None:
+        asked = request.args.get("lang")
+        if asked in UI_LANGUAGES:
+            g.ui_lang, g.remember = asked, True
+            return
+        remembered = request.cookies.get(COOKIE)
+        g.remember = False
+        g.ui_lang = remembered if remembered in UI_LANGUAGES else (
+            request.accept_languages.best_match(UI_LANGUAGES, default="en") or "en")
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        if getattr(g, "remember", False):
+            response.set_cookie(COOKIE, g.ui_lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+        return response
+
+    @app.context_processor
+    def strings() -> dict:
+        lang = getattr(g, "ui_lang", "en")
+        other = "et" if lang == "en" else "en"
+        return {"ui": STRINGS[lang], "ui_lang": lang, "ui_other": other}
