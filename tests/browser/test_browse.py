@@ -90,3 +90,20 @@ def test_switching_the_interface_language_is_remembered(server, browser):
     assert tab.locator("html").get_attribute("lang") == "et"
     assert tab.locator("h1 span").first.inner_text() == "äriprotsesside allhange"
     context.close()
+
+
+def test_run_an_example_query_in_the_editor_and_see_results(server, browser):
+    context = browser.new_context()  # the query editor is the one page that needs JavaScript
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(server + "/examples/CQ01")
+    tab.locator("a.open-editor").click()
+    editor = tab.locator(".yasqe .CodeMirror:visible")
+    editor.wait_for()
+    assert "altLabel" in editor.inner_text()
+    tab.locator(".yasqe_queryButton:visible").click()
+    tab.locator(".yasr table td:visible").first.wait_for()
+    assert "äriprotsesside allhange" in tab.locator(".yasr:visible").inner_text()
+    assert errors == []
+    context.close()

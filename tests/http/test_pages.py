@@ -241,3 +241,16 @@ def test_interface_language_is_chosen_remembered_and_defaults_to_accept_language
     assert cookie == "bpograph_lang=en"
     remembered = fetch("GET", live_server + "/def/CallCentre", headers={"Accept": "text/html", "Accept-Language": "et", "Cookie": cookie})
     assert BeautifulSoup(remembered.text, "html.parser").html["lang"] == "en"
+
+
+def test_the_query_editor_is_served_from_this_server_under_a_strict_policy(live_server):
+    reply = fetch("GET", live_server + "/query", params={"query": "ASK {}"}, headers={"Accept": "text/html"})
+    assert reply.status == 200
+    policy = reply.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy and "unsafe-eval" not in policy
+    soup = BeautifulSoup(reply.text, "html.parser")
+    scripts = [s["src"] for s in soup.find_all("script")]
+    assert scripts == ["/static/yasgui/yasgui.min.js", "/static/query.js"]
+    for src in scripts:
+        assert fetch("GET", live_server + src).status == 200
+    assert soup.find("noscript").find("textarea").text == "ASK {}"

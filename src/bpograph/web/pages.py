@@ -44,7 +44,7 @@ def _service() -> QueryService:
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

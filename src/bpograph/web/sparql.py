@@ -16,6 +16,12 @@ from ..query import QueryError, QueryService
 
 bp = Blueprint("sparql", __name__)
 
+DEFAULT_QUERY = """PREFIX bpo: <https://w3id.org/bpograph/def/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?kind ?label WHERE {
+  ?kind skos:inScheme bpo:KindsScheme ; skos:prefLabel ?label .
+  FILTER(LANG(?label) = "en")
+}"""
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
@@ -182,13 +188,30 @@ def _respond(answer: Answer, etag: str | None) -> Response:
     return response
 
 
+@bp.route("/query")
+def editor() -> Response:
+    """The query editor (YASGUI, served from this server): ``/query?query=...`` opens a query in
+    it, which makes the URL a permalink for that query."""
+    endpoint = request.host_url.rstrip("/") + "/sparql"
+    response = Response(
+        render_template("query.html", endpoint=endpoint, query=request.args.get("query") or DEFAULT_QUERY),
+        mimetype="text/html",
+    )
+    # the editor's own script files only; it injects styles, and it talks to this endpoint alone
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+        "img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return response
+
+
 def _describe() -> Response:
     """GET without a query: the query page for browsers, the service description for programs."""
     accept = request.accept_mimetypes
     rdf_types = [f.media_type for f in GRAPH]
     best = accept.best_match(["text/html", *rdf_types], default="text/turtle")
     if best == "text/html" and accept["text/html"] > accept["text/turtle"]:
-        return Response(render_template("query.html", endpoint=request.base_url), mimetype="text/html")
+        return editor()
     fmt = next((f for f in GRAPH if f.media_type == best), GRAPH[0])
     service = _service()
     graph = service_description(request.base_url, service.store, service.settings)
