@@ -304,3 +304,21 @@ def concept_schemes(select: Select) -> list[tuple[str, str, str, int]]:
     """(IRI, English label, Estonian label, number of concepts) of every concept scheme."""
     return [(r["scheme"]["value"], r["labelEn"]["value"], r["labelEt"]["value"], int(r["concepts"]["value"]))
             for r in select(SCHEMES, {})]
+
+
+def defined_term(entity: Entity) -> dict:
+    """The entity as a schema.org DefinedTerm (or DefinedTermSet for a concept scheme), for search
+    engines and for tools that read schema.org rather than SKOS."""
+    is_scheme = any(t.iri.endswith("#ConceptScheme") for t in entity.types)
+    term: dict = {
+        "@context": "https://schema.org/",
+        "@type": "DefinedTermSet" if is_scheme else "DefinedTerm",
+        "@id": entity.iri,
+        "name": [{"@value": v, "@language": lang} for lang in LANGUAGES for v in entity.text("prefLabel", lang)[:1]],
+        "description": [{"@value": v, "@language": lang} for lang in LANGUAGES for v in entity.text("definition", lang)[:1]],
+        "alternateName": [{"@value": v, "@language": lang} for lang in LANGUAGES for v in entity.text("altLabel", lang)],
+    }
+    schemes = [s.value.iri for s in entity.statements if s.predicate.iri.endswith("#inScheme")]
+    if schemes and not is_scheme:
+        term["inDefinedTermSet"] = [{"@id": iri} for iri in schemes]
+    return {key: value for key, value in term.items() if value}

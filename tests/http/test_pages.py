@@ -102,9 +102,18 @@ def test_contradictions_and_mappings_are_shown_on_the_entities_they_touch(live_s
 
 def test_the_page_embeds_the_entitys_rdf_as_json_ld(live_server):
     soup = page(live_server, "/def/CallCentre")
-    [script] = soup.find_all("script", type="application/ld+json")
+    script = soup.find("script", id="rdf")
     graph = Graph().parse(data=json.dumps(json.loads(script.string)), format="json-ld")
     assert (BPO.CallCentre, SKOS.prefLabel, Literal("call centre", lang="en")) in graph
+
+
+def test_the_page_offers_a_schema_org_defined_term(live_server):
+    term = json.loads(page(live_server, "/def/InboundCallCentre").find("script", id="schema-org").string)
+    assert term["@type"] == "DefinedTerm" and term["@id"] == str(BPO.InboundCallCentre)
+    assert {"@value": "sissetulev kõnekeskus", "@language": "et"} in term["name"]
+    assert {"@id": str(BPO.KindsScheme)} in term["inDefinedTermSet"]
+    scheme = json.loads(page(live_server, "/def/KindsScheme").find("script", id="schema-org").string)
+    assert scheme["@type"] == "DefinedTermSet"
 
 
 def test_claim_pages_show_quote_and_reading(live_server):
@@ -126,7 +135,7 @@ def test_values_from_the_data_are_escaped_under_a_content_security_policy(hostil
     assert reply.status == 200
     assert "default-src 'none'" in reply.headers["Content-Security-Policy"]
     soup = BeautifulSoup(reply.text, "html.parser")
-    assert [s.get("type") for s in soup.find_all("script")] == ["application/ld+json"]
+    assert [s.get("type") for s in soup.find_all("script")] == ["application/ld+json", "application/ld+json"]
     assert soup.h1.find("span", lang="en").text == "<script>alert('x')</script> & </script>"
     assert "<script>alert" not in reply.text
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 
 from ..comparison import read_comparison
-from ..entities import LANGUAGES, class_tree, concept_schemes, describe_entity
+from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, describe_entity
 from ..namespaces import BPO
 from ..query import QueryService
 from ..search import LabelIndex
@@ -182,17 +182,21 @@ def _rdf(iri: str, media_type: str) -> Response:
     return Response(answer.body, content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""))
 
 
+def _script_json(text: str) -> Markup:
+    """JSON for a <script> element: the HTML parser sees raw text there, so escape what could close it."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def _html(iri: str, path: str) -> Response:
     service = _service()
     model = describe_entity(service.select, iri)
     if model is None:
         return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
-    data = service.construct(DESCRIBE, "application/ld+json", {"this": iri}).body.decode("utf-8")
-    # JSON inside <script> is raw text to the HTML parser: escape what could close the element.
-    data = Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    data = _script_json(service.construct(DESCRIBE, "application/ld+json", {"this": iri}).body.decode("utf-8"))
+    schema_org = _script_json(json.dumps(defined_term(model), ensure_ascii=False))
     return Response(
         render_template("pages/entity.html", e=model, languages=LANGUAGES, path=path, jsonld=data,
-                        base=service.settings.base_iri),
+                        schema_org=schema_org, base=service.settings.base_iri),
         mimetype="text/html",
     )
 
