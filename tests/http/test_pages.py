@@ -263,3 +263,12 @@ def test_the_query_editor_is_served_from_this_server_under_a_strict_policy(live_
     for src in scripts:
         assert fetch("GET", live_server + src).status == 200
     assert soup.find("noscript").find("textarea").text == "ASK {}"
+
+
+def test_diagrams_are_server_rendered_svg_with_links(live_server):
+    svg = page(live_server, "/def/CallCentre").find("svg", class_="diagram")
+    assert svg["role"] == "group" and svg.find("title").text == "call centre: broader and narrower terms"
+    assert {"/def/InboundCallCentre", "/def/OutboundCallCentre", "/def/CallCentre"} <= {a["href"] for a in svg.find_all("a")}
+    tree = page(live_server, "/").find("figure", class_="hierarchy").find("svg")
+    labels = [t.text for t in tree.find_all("text")]
+    assert labels.index("outsourcing") < labels.index("business process outsourcing") < labels.index("horizontal BPO")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
 from ..comparison import read_comparison
+from ..diagram import indented_tree, neighbourhood
 from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, describe_entity
 from ..namespaces import BPO
 from ..query import QueryService
@@ -52,9 +53,12 @@ def security_headers(response: Response) -> Response:
 @bp.route("/")
 def home() -> Response:
     service = _service()
+    tree = class_tree(service.select)
+    lang = g.get("ui_lang", "en")
+    diagram = indented_tree(tree, lambda n: n.labels[lang], lambda n: href(n.iri), "bpograph class hierarchy")
     return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
                                     graphs=len(service.store.graphs), base=service.settings.base_iri,
-                                    schemes=concept_schemes(service.select), tree=class_tree(service.select)),
+                                    schemes=concept_schemes(service.select), tree=tree, diagram=diagram),
                     mimetype="text/html")
 
 
@@ -194,9 +198,13 @@ def _html(iri: str, path: str) -> Response:
         return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
     data = _script_json(service.construct(DESCRIBE, "application/ld+json", {"this": iri}).body.decode("utf-8"))
     schema_org = _script_json(json.dumps(defined_term(model), ensure_ascii=False))
+    lang = g.get("ui_lang", "en")
+    diagram = neighbourhood(model.title(lang), "/" + path,
+                            [(p.label(lang), href(p.iri)) for p in model.parents],
+                            [(c.label(lang), href(c.iri)) for c in model.children])
     return Response(
         render_template("pages/entity.html", e=model, languages=LANGUAGES, path=path, jsonld=data,
-                        schema_org=schema_org, base=service.settings.base_iri),
+                        schema_org=schema_org, diagram=diagram, base=service.settings.base_iri),
         mimetype="text/html",
     )
 
