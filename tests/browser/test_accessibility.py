@@ -9,7 +9,7 @@ from serving import running_server
 from test_browse import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
-PAGES = ["/", "/def/CallCentre", "/search?q=konekeskus", "/comparison"]
+PAGES = ["/", "/def/CallCentre", "/search?q=konekeskus", "/comparison", "/docs", "/index/et"]
 
 
 @pytest.fixture(scope="module")

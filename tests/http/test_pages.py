@@ -272,3 +272,14 @@ def test_diagrams_are_server_rendered_svg_with_links(live_server):
     tree = page(live_server, "/").find("figure", class_="hierarchy").find("svg")
     labels = [t.text for t in tree.find_all("text")]
     assert labels.index("outsourcing") < labels.index("business process outsourcing") < labels.index("horizontal BPO")
+
+
+def test_ontology_documentation_lists_modules_classes_and_properties(live_server):
+    soup = page(live_server, "/docs")
+    modules = {a.text for a in soup.find_all("section", class_="module") for a in [a.find("a")]}
+    assert {"https://w3id.org/bpograph/ontology", "https://w3id.org/bpograph/ontology/core"} <= modules
+    classes = soup.find("h2", id="classes").find_next("table")
+    assert classes.find("tr", id="CallCentre").find("td", lang="et").text == "kõnekeskus"
+    properties = soup.find("h2", id="object-properties").find_next("table")
+    assert "bpo:Outsourcing → bpo:Organisation" in properties.find("tr", id="client").text
+    assert soup.find("dd", lang="et") is not None

@@ -108,6 +108,14 @@ def example(example_id: str) -> Response:
     return Response(render_template("pages/example.html", example=found, rows=rows, columns=columns), mimetype="text/html")
 
 
+@bp.route("/docs")
+def documentation() -> Response:
+    """Ontology documentation: module metadata, classes, properties and individuals."""
+    from ..docs import document
+
+    return Response(render_template("pages/docs.html", doc=document(_service().select)), mimetype="text/html")
+
+
 @bp.route("/comparison")
 def comparison() -> Response:
     """BPO vs call centre: the source's comparison table and main differences, from the graph."""

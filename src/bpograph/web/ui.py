@@ -11,7 +11,7 @@ UI_LANGUAGES = ("en", "et")
 
 STRINGS = {
     "en": {
-        "kinds": "Kinds", "comparison": "BPO vs call centre", "examples": "Examples", "search": "Search",
+        "kinds": "Kinds", "comparison": "BPO vs call centre", "examples": "Examples", "docs": "Ontology", "search": "Search",
         "texts": "Labels and definitions", "hierarchy": "Hierarchy", "statements": "Statements", "mappings": "Mappings",
         "provenance": "Provenance", "tensions": "Contradictions in the source", "incoming": "Linked from",
         "type": "Type", "broader": "Broader", "narrower": "Narrower", "property": "Property", "value": "Value",
@@ -19,7 +19,7 @@ STRINGS = {
         "switch": "eesti keeles", "licence": "Ontology, vocabulary and data", "skip": "Skip to content",
     },
     "et": {
-        "kinds": "Liigid", "comparison": "BPO vs kõnekeskus", "examples": "Näited", "search": "Otsi",
+        "kinds": "Liigid", "comparison": "BPO vs kõnekeskus", "examples": "Näited", "docs": "Ontoloogia", "search": "Otsi",
         "texts": "Sildid ja definitsioonid", "hierarchy": "Hierarhia", "statements": "Väited", "mappings": "Vastendused",
         "provenance": "Päritolu", "tensions": "Vastuolud allikas", "incoming": "Viitavad siia",
         "type": "Tüüp", "broader": "Laiem", "narrower": "Kitsam", "property": "Omadus", "value": "Väärtus",
