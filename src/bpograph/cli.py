@@ -89,6 +89,36 @@ def export(fmt: str, output: Path | None) -> None:
     _write_atomically(output, payload)
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["sssom", "turtle", "jsonld"]), default="sssom", show_default=True,
+              help="SSSOM TSV with its YAML metadata block, or the mapping triples as RDF.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file (replaced only once complete) instead of standard output.")
+def mappings(fmt: str, output: Path | None) -> None:
+    """Write bpograph's mappings to other vocabularies (the alignments module) as a mapping set."""
+    from rdflib.namespace import DCTERMS
+
+    from . import mappings as mapping_set
+    from .dataset import resource_root
+    from .namespaces import MODULE
+    from .validate import knowledge_graph
+
+    graph = knowledge_graph()
+    if fmt == "sssom":
+        evidence_file = resource_root() / "ontology" / "external-iris.tsv"
+        rows = [line.split("\t", 1) for line in evidence_file.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#")][1:]
+        date = str(graph.value(MODULE.alignments, DCTERMS.modified))
+        payload = mapping_set.as_sssom(graph, dict(rows), date=date).encode("utf-8")
+    else:
+        payload = mapping_set.as_rdf(graph, "turtle" if fmt == "turtle" else "json-ld")
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    _write_atomically(output, payload)
+
+
 def _write_atomically(target: Path, payload: bytes) -> None:
     # Write beside the target and rename, so a failed export never leaves a truncated file.
     directory = target.resolve().parent
