@@ -119,6 +119,37 @@ def mappings(fmt: str, output: Path | None) -> None:
     _write_atomically(output, payload)
 
 
+@main.command()
+@click.argument("query", required=False)
+@click.option("--file", "-f", "query_file", type=click.Path(path_type=Path, dir_okay=False), help="Read the query from this file.")
+@click.option("--endpoint", "-e", help="A SPARQL endpoint URL; without it the shipped graph is queried in process.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table", show_default=True)
+def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt: str) -> None:
+    """Run a SPARQL QUERY (or --file) against the shipped graph or any --endpoint.
+
+    Exit status: 0 answered, 1 the query was refused or is not valid SPARQL, 2 unreadable file or
+    unreachable endpoint.
+    """
+    from .client import ClientError, run_embedded, run_remote
+
+    if (query is None) == (query_file is None):
+        click.echo("bpograph query: give a query or --file, not both and not neither", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if query_file is not None:
+        try:
+            query = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"bpograph query: cannot read {query_file}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+    try:
+        answer = run_remote(endpoint, query, fmt) if endpoint else run_embedded(query, fmt)
+    except ClientError as exc:
+        click.echo(f"bpograph query: {exc}", err=True)
+        sys.exit(EXIT_VIOLATIONS if exc.bad_query else EXIT_BAD_INPUT)
+    sys.stdout.buffer.write(answer)
+    sys.stdout.flush()
+
+
 def _write_atomically(target: Path, payload: bytes) -> None:
     # Write beside the target and rename, so a failed export never leaves a truncated file.
     directory = target.resolve().parent

@@ -1,0 +1,109 @@
+"""Runs a SPARQL query for the command line: against the embedded store or any SPARQL endpoint
+(through SPARQLWrapper), and returns the answer as a text table, CSV, TSV, JSON or Turtle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import urllib.error
+
+from .errors import BpographError
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+MEDIA = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
+         "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle"}
+
+
+class ClientError(BpographError):
+    """The query could not be answered; ``bad_query`` says whether the query itself was at fault."""
+
+    def __init__(self, message: str, bad_query: bool) -> None:
+        super().__init__(message)
+        self.bad_query = bad_query
+
+
+def run_embedded(query: str, fmt: str) -> bytes:
+    """Answer ``query`` from the shipped graph, in process (default graph: union of all graphs).
+
+    :raise ClientError: the query is not valid SPARQL or cannot be evaluated.
+    """
+    import pyoxigraph as ox
+
+    from .config import Settings
+    from .engine import QueryRequest, execute
+    from .store import build_store
+
+    info = build_store(Settings())
+    try:
+        store = ox.Store.read_only(str(info.path))
+        answer = execute(store, QueryRequest(query, tabular=MEDIA[fmt] if fmt != "turtle" else None,
+                                             graph="text/turtle", max_rows=1_000_000))
+        del store
+    finally:
+        info.close()
+    if answer.status == 406:
+        raise ClientError(f"this query's result cannot be written as {fmt}", bad_query=True)
+    if answer.status != 200:
+        raise ClientError(answer.message, bad_query=True)
+    return _render(answer.body, fmt)
+
+
+def run_remote(endpoint: str, query: str, fmt: str, timeout: float = 60) -> bytes:
+    """Answer ``query`` at ``endpoint`` with SPARQLWrapper.
+
+    :raise ClientError: the endpoint refused the query (bad_query) or could not be reached.
+    """
+    from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery(query)
+    client.setTimeout(int(timeout))
+    client.setReturnFormat({"table": JSON, "json": JSON, "csv": CSV, "tsv": TSV, "turtle": TURTLE}[fmt])
+    try:
+        body = client.query().response.read()
+    except SPARQLWrapperException as exc:
+        raise ClientError(f"{endpoint} refused the query: {_reason(exc)}", bad_query=True) from None
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()
+        raise ClientError(f"{endpoint} answered {exc.code}: {detail or exc.reason}", bad_query=400 <= exc.code < 500) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ClientError(f"cannot reach {endpoint}: {reason}", bad_query=False) from None
+    return _render(body, fmt)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    marker = "Response:\n"
+    return " ".join(text.split(marker, 1)[1].strip().strip("b'\"").split()) if marker in text else text.splitlines()[0]
+
+
+def _render(body: bytes, fmt: str) -> bytes:
+    if fmt != "table":
+        return body
+    document = json.loads(body)
+    if "boolean" in document:
+        return (("true" if document["boolean"] else "false") + "\n").encode()
+    columns = document["head"]["vars"]
+    rows = [[_cell(binding.get(c)) for c in columns] for binding in document["results"]["bindings"]]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    limit = max(20, (shutil.get_terminal_size((120, 20)).columns - 3 * len(columns)) // max(1, len(columns)))
+    widths = [min(w, limit) for w in widths]
+
+    def line(values):
+        return " | ".join(v[:w].ljust(w) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _cell(term: dict | None) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "literal" and "xml:lang" in term:
+        return f'{term["value"]}@{term["xml:lang"]}'
+    return term["value"]

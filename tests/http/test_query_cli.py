@@ -1,0 +1,57 @@
+"""`bpograph query` against the live server (through SPARQLWrapper) and the embedded store."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+from bpograph.cli import main
+from bpograph.namespaces import BPO
+
+LABELS = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { <https://w3id.org/bpograph/def/CallCentre> skos:prefLabel ?l } ORDER BY ?l"
+
+
+@pytest.fixture()
+def cli():
+    return CliRunner()
+
+
+@pytest.mark.parametrize("where", ["endpoint", "embedded"])
+def test_a_table_in_both_places(cli, endpoint, where):
+    args = ["query", LABELS] + (["--endpoint", endpoint] if where == "endpoint" else [])
+    result = cli.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["l", "--------------", "call centre@en", "kõnekeskus@et", "(2 rows)"]
+
+
+@pytest.mark.parametrize(("fmt", "check"), [
+    ("json", lambda out: len(json.loads(out)["results"]["bindings"]) == 2),
+    ("csv", lambda out: out.splitlines()[0] == "l"),
+    ("tsv", lambda out: out.splitlines()[1] == '"call centre"@en'),
+])
+def test_formats_from_the_endpoint(cli, endpoint, fmt, check):
+    result = cli.invoke(main, ["query", LABELS, "--endpoint", endpoint, "--format", fmt])
+    assert result.exit_code == 0 and check(result.stdout)
+
+
+def test_construct_as_turtle_from_a_file(cli, endpoint, tmp_path):
+    query = tmp_path / "narrower.rq"
+    query.write_text("CONSTRUCT { ?c <http://www.w3.org/2004/02/skos/core#broader> <https://w3id.org/bpograph/def/CallCentre> } "
+                     "WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> <https://w3id.org/bpograph/def/CallCentre> }")
+    result = cli.invoke(main, ["query", "--file", str(query), "--endpoint", endpoint, "--format", "turtle"])
+    assert result.exit_code == 0
+    assert set(Graph().parse(data=result.stdout, format="turtle").subjects(SKOS.broader, BPO.CallCentre)) == {BPO.InboundCallCentre, BPO.OutboundCallCentre}
+
+
+def test_a_bad_query_exits_1_with_the_servers_message(cli, endpoint):
+    result = cli.invoke(main, ["query", "SELECT * WHERE { ?s ?p", "--endpoint", endpoint])
+    assert result.exit_code == 1
+    assert "line 1, column" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_endpoint_exits_2(cli):
+    result = cli.invoke(main, ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("bpograph query: cannot reach http://127.0.0.1:9/sparql")
