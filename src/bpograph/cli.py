@@ -150,6 +150,24 @@ def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt:
     sys.stdout.flush()
 
 
+@main.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--graph", "graph", required=True, help="The IRI of the named graph to add the file to.")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default="bpograph-store", show_default=True,
+              help="The persistent store folder (made with the shipped graph if new); serve it with bpograph serve --store.")
+def import_(file: Path, graph: str, store_dir: Path) -> None:
+    """Add an external ontology or dataset FILE (Turtle, RDF/XML, JSON-LD, N-Triples, TriG) to a
+    persistent store as the named graph --graph, and report what was added."""
+    from .store import import_file
+
+    try:
+        added, total = import_file(store_dir, file, graph)
+    except BpographError as exc:
+        click.echo(f"bpograph import: cannot import {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"bpograph import: added {added} triples to <{graph}> ({total} in the graph now) in {store_dir}")
+
+
 def _write_atomically(target: Path, payload: bytes) -> None:
     # Write beside the target and rename, so a failed export never leaves a truncated file.
     directory = target.resolve().parent
@@ -182,10 +200,12 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
 @click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
 @click.option("--threads", type=int, default=None, help="Server threads accepting requests (default 8).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Serve a persistent store in this folder (made with the shipped graph and the files given if new).")
 @click.option("--update", "allow_update", is_flag=True,
               help="Accept SPARQL updates (off by default; the endpoint is then read-write). For scratch stores and tests.")
 @click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
-def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, allow_update, allow_service) -> None:
+def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update, allow_service) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
 
@@ -202,7 +222,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         graphs=tuple(tuple(g) for g in graphs) or None,
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
-        update=True if allow_update else None,
+        update=True if allow_update else None, store_dir=store_dir,
     )
     try:
         app = create_app(settings)

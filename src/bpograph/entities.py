@@ -20,10 +20,11 @@ SELECT ?this ?p ?value WHERE {
 }"""
 
 LINKS = sparql_prologue() + """
-SELECT ?this ?p ?o ?oLabel WHERE {
+SELECT ?this ?p ?o ?oLabel ?oComment WHERE {
   ?this ?p ?o .
   FILTER(isIRI(?o))
-  OPTIONAL { ?o skos:prefLabel ?oLabel }
+  OPTIONAL { ?o skos:prefLabel|rdfs:label ?oLabel }
+  OPTIONAL { ?o rdfs:comment ?oComment . FILTER(!STRSTARTS(STR(?o), "https://w3id.org/bpograph/")) }
 }"""
 
 INCOMING = sparql_prologue() + """
@@ -80,6 +81,8 @@ MAPPING_PREDICATES = {
 class Labelled:
     iri: str
     labels: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
+    """For terms of other vocabularies: their rdfs:comment, when that vocabulary is loaded."""
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or next(iter(self.labels.values()), None) or self.iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -146,11 +149,14 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
     labels: dict[str, dict[str, str]] = defaultdict(dict)
 
     def labelled(target: str) -> Labelled:
-        return Labelled(target, labels.get(target, {}))
+        return Labelled(target, labels.get(target, {}), comments.get(target, ""))
 
+    comments: dict[str, str] = {}
     for row in links:
         if "oLabel" in row:
             labels[row["o"]["value"]][row["oLabel"].get("xml:lang", "")] = row["oLabel"]["value"]
+        if "oComment" in row and row["oComment"].get("xml:lang", "en") == "en":
+            comments[row["o"]["value"]] = row["oComment"]["value"]
     predicates = {row["p"]["value"] for row in links}
     for predicate in predicates:
         for row in select(LABELS_OF, {"this": predicate}):
@@ -172,7 +178,7 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
             continue
         seen.add((predicate, target))
         if predicate in MAPPING_PREDICATES and not target.startswith(str(BPO._NS)):
-            mappings.append((MAPPING_PREDICATES[predicate], target))
+            mappings.append((MAPPING_PREDICATES[predicate], target, labelled(target).labels.get("en", "")))
             continue
         if predicate.endswith("#type"):
             types.append(labelled(target))

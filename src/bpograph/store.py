@@ -4,6 +4,7 @@ store, built once per server and then opened read-only by every query worker."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import tempfile
@@ -69,21 +70,91 @@ def _load(store: ox.Store, path: Path, to_graph, digest) -> None:
         raise InputError(str(path), *_position(str(exc))) from None
 
 
+def _clear(path: Path) -> None:
+    """Undo a failed first build of a persistent store folder (bpograph made everything in it)."""
+    for child in path.iterdir():
+        shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+
+
+def import_file(store_dir: Path, file: Path, graph: str) -> tuple[int, int]:
+    """Add ``file`` to the named graph ``graph`` of the persistent store at ``store_dir`` (made with
+    the shipped graph if it does not exist yet).
+
+    The file is parsed completely before the store is touched, so unreadable input changes nothing.
+
+    :return: (triples added, triples in the graph now)
+    :raise InputError: the file is unreadable, or the store is in use by a running server.
+    """
+    staging = ox.Store()
+    _load(staging, file, ox.NamedNode(graph), hashlib.sha256())  # raises before the store is opened
+    if _read_marker(store_dir) is None:
+        build_store(Settings(store_dir=str(store_dir)))
+    try:
+        store = ox.Store(str(store_dir))
+    except OSError as exc:
+        raise InputError(str(store_dir), f"the store cannot be opened for writing (is a server using it?): {exc}") from None
+    target = ox.NamedNode(graph)
+    before = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
+    store.add_graph(target)
+    store.extend(staging.quads_for_pattern(None, None, None, target))
+    store.flush()
+    after = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
+    del store
+    version = hashlib.sha256(f"{_read_marker(store_dir)['version']}:{graph}:{after}:{file.resolve()}".encode()).hexdigest()[:20]
+    _write_marker(store_dir, version)
+    return after - before, after
+
+
 def _position(message: str) -> tuple[str, int | None]:
-    # Oxigraph reports "error at 3:10: ..." or "... on line 3 at position 10"
-    match = re.search(r"(?:at |line )(\d+)[:,]", message)
-    return (message.strip().splitlines()[0], int(match.group(1)) if match else None)
+    # Oxigraph says "Parser error at line 3 between columns 11 and 17: <reason>" or "error at 3:10: <reason>"
+    first = message.strip().splitlines()[0] if message.strip() else "not valid RDF"
+    match = re.search(r"line (\d+)", first) or re.search(r"at (\d+):\d+", first)
+    reason = re.sub(r"^(Parser )?error at [^:]*: ", "", first)
+    reason = re.sub(r" \(line \d+\)$", "", reason)
+    return (reason, int(match.group(1)) if match else None)
+
+
+MARKER = "bpograph-store.json"
+
+
+def _read_marker(path: Path) -> dict | None:
+    try:
+        return json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_marker(path: Path, version: str) -> None:
+    (path / MARKER).write_text(json.dumps({"version": version, "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}),
+                               encoding="utf-8")
+
+
+def open_existing(path: Path) -> StoreInfo:
+    """A persistent store made earlier by bpograph (serve --store or import), opened as it is."""
+    marker = _read_marker(path)
+    store = ox.Store.read_only(str(path))
+    try:
+        graphs = _count_graphs(store)
+        classes, properties, linksets = _describe(store)
+    finally:
+        del store
+    return StoreInfo(path=path, version=marker["version"], built=datetime.fromisoformat(marker["built"]),
+                     graphs=graphs, classes=classes, properties=properties, linksets=linksets, temporary=False)
 
 
 def build_store(settings: Settings) -> StoreInfo:
-    """Load the shipped graph (unless ``default_data`` is off) and the settings' extra files.
+    """Load the shipped graph (unless ``default_data`` is off) and the settings' extra files into a
+    new store: a temporary one, or the persistent ``store_dir``. A ``store_dir`` that bpograph
+    filled before is opened as it is (its extra files were loaded when it was made).
 
     :raise InputError: a file is missing or does not parse; no store is left behind.
     """
     temporary = settings.store_dir is None
     path = Path(tempfile.mkdtemp(prefix="bpograph-store-")) if temporary else Path(settings.store_dir)
+    if not temporary and _read_marker(path) is not None:
+        return open_existing(path)
     if not temporary and path.exists() and any(path.iterdir()):
-        raise InputError(str(path), "the store folder is not empty; give an empty or new folder")
+        raise InputError(str(path), "the folder is neither empty nor a bpograph store; give an empty or new folder")
     digest = hashlib.sha256()
     try:
         store = ox.Store(str(path))
@@ -102,9 +173,10 @@ def build_store(settings: Settings) -> StoreInfo:
         graphs = _count_graphs(store)
         classes, properties, linksets = _describe(store)
         del store  # release the write lock so that workers can open the store read-only
+        if not temporary:
+            _write_marker(path, digest.hexdigest()[:20])
     except BaseException:
-        if temporary:
-            shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(path, ignore_errors=True) if temporary else _clear(path)
         raise
     return StoreInfo(
         path=path,

@@ -44,6 +44,7 @@ def test_the_readme_data_example_conforms(tmp_path):
 def test_the_readme_query_runs_and_shows_the_hedges(shipped):
     from bpograph.namespaces import sparql_prologue
 
-    [query] = re.findall(r"```sparql\n(.+?)```", README, re.S)
+    querying = README.split("### Querying", 1)[1].split("\n## ", 1)[0]
+    [query] = re.findall(r"```sparql\n(.+?)```", querying, re.S)
     qualifiers = {str(row.qualifier) for row in shipped.query(sparql_prologue() + query)}
     assert qualifiers == {"https://w3id.org/bpograph/def/OpenList"}
