@@ -107,3 +107,28 @@ def test_run_an_example_query_in_the_editor_and_see_results(server, browser):
     assert "äriprotsesside allhange" in tab.locator(".yasr:visible").inner_text()
     assert errors == []
     context.close()
+
+
+def test_search_suggestions_as_you_type_without_diacritics(server, browser):
+    context = browser.new_context()  # suggestions are a progressive enhancement: JavaScript on
+    tab = context.new_page()
+    tab.goto(server + "/")
+    tab.locator("#site-q").press_sequentially("konekesk", delay=30)
+    options = tab.locator("#site-q-suggestions option")
+    options.first.wait_for(state="attached")
+    values = [options.nth(i).get_attribute("value") for i in range(options.count())]
+    assert "kõnekeskus" in values
+    context.close()
+
+
+def test_download_a_dump_from_the_home_page(server, tab):
+    from rdflib import Dataset
+
+    tab.goto(server + "/")
+    with tab.expect_download() as download_info:
+        tab.locator("ul.downloads").get_by_role("link", name="TriG").click()
+    download = download_info.value
+    assert download.suggested_filename == "bpograph.trig"
+    dataset = Dataset()
+    dataset.parse(download.path(), format="trig")
+    assert len(list(dataset.graphs())) > 10

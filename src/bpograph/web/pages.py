@@ -27,7 +27,9 @@ SUFFIXES = {
 }
 OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 PREFIXES = ("def", "claim", "source", "example", "agent", "ontology")
-CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+# Our own script files only (search suggestions, a progressive enhancement); nothing inline.
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 DESCRIBE = """
 CONSTRUCT { ?this ?p ?o . ?axiom ?ap ?av . ?s ?q ?this }
