@@ -16,6 +16,11 @@ from .sparql_scan import add_using, scan
 from .store import StoreInfo
 
 
+#: bpograph's own queries (pages, the label index) are bounded by their time limit, not by the
+#: public row cap, which would silently cut a page or the search index short.
+INTERNAL_MAX_ROWS = 1_000_000
+
+
 class QueryError(BpographError):
     """A request the endpoint refuses; ``status`` is the HTTP status that says why."""
 
@@ -144,7 +149,7 @@ class QueryService:
         from .formats import TABULAR
 
         request = QueryRequest(query=query, tabular=TABULAR[0].media_type, graph=None,
-                               max_rows=self.settings.max_rows, bindings=tuple((bindings or {}).items()))
+                               max_rows=INTERNAL_MAX_ROWS, bindings=tuple((bindings or {}).items()))
         answer = self.pool.run(request, self.settings.timeout)
         if answer.status != 200:
             raise QueryError(answer.message, answer.status)
@@ -153,7 +158,7 @@ class QueryService:
     def construct(self, query: str, media_type: str, bindings: dict[str, str] | None = None) -> Answer:
         """Run one of bpograph's own CONSTRUCT queries, serialised as ``media_type``."""
         request = QueryRequest(query=query, tabular=None, graph=media_type,
-                               max_rows=self.settings.max_rows, bindings=tuple((bindings or {}).items()))
+                               max_rows=INTERNAL_MAX_ROWS, bindings=tuple((bindings or {}).items()))
         answer = self.pool.run(request, self.settings.timeout)
         if answer.status != 200:
             raise QueryError(answer.message, answer.status)

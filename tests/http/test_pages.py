@@ -284,3 +284,19 @@ def test_ontology_documentation_lists_modules_classes_and_properties(live_server
     properties = soup.find("h2", id="object-properties").find_next("table")
     assert "bpo:Outsourcing → bpo:Organisation" in properties.find("tr", id="client").text
     assert soup.find("dd", lang="et") is not None
+
+
+@pytest.fixture(scope="module")
+def tiny_cap_server(tmp_path_factory):
+    with running_server("--max-rows", "50", log_path=tmp_path_factory.mktemp("tiny-cap") / "serve.log") as base:
+        yield base
+
+
+def test_pages_and_search_are_not_cut_by_the_public_row_cap(tiny_cap_server):
+    # answers to users stop at 50 rows here; the index holds 779 labels and must hold them all
+    assert fetch("GET", tiny_cap_server + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}).headers["X-Bpograph-Truncated"] == "true"
+    hits = json.loads(fetch("GET", tiny_cap_server + "/search", params={"q": "C7", "limit": "50"},
+                            headers={"Accept": "application/json"}).body)
+    assert {"Claim C70", "Claim C74"} <= {h["label"] for h in hits}
+    soup = page(tiny_cap_server, "/index/en")
+    assert sum(len(section.find_all("li")) for section in soup.find_all("section")) > 300

@@ -26,7 +26,6 @@ SUFFIXES = {
     ".nt": "application/n-triples",
 }
 OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
-PREFIXES = ("def", "claim", "source", "example", "agent", "ontology")
 # Our own script files only (search suggestions, a progressive enhancement); nothing inline.
 CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
