@@ -86,17 +86,20 @@ def import_file(store_dir: Path, file: Path, graph: str) -> tuple[int, int]:
     :raise InputError: the file is unreadable, or the store is in use by a running server.
     """
     staging = ox.Store()
-    _load(staging, file, ox.NamedNode(graph), hashlib.sha256())  # raises before the store is opened
+    target = ox.NamedNode(graph)
+    _load(staging, file, target, hashlib.sha256())  # raises before the store is opened
+    # a TriG or N-Quads file keeps its own named graphs; its default graph goes to ``graph``
+    quads = [q if q.graph_name != ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object, target)
+             for q in staging.quads_for_pattern(None, None, None, None)]
     if _read_marker(store_dir) is None:
         build_store(Settings(store_dir=str(store_dir)))
     try:
         store = ox.Store(str(store_dir))
     except OSError as exc:
         raise InputError(str(store_dir), f"the store cannot be opened for writing (is a server using it?): {exc}") from None
-    target = ox.NamedNode(graph)
     before = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
     store.add_graph(target)
-    store.extend(staging.quads_for_pattern(None, None, None, target))
+    store.extend(quads)
     store.flush()
     after = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
     del store

@@ -111,3 +111,23 @@ def test_without_the_vocabulary_pages_link_out_by_iri(live_server):
 
 def test_the_served_store_survives_the_server(linked, store_dir):
     assert (store_dir / "bpograph-store.json").is_file() and count(store_dir) > 6000
+
+
+def test_a_trig_dataset_keeps_its_named_graphs_and_its_default_graph_goes_to_the_graph_given(tmp_path):
+    from click.testing import CliRunner
+
+    folder = tmp_path / "store"
+    result = CliRunner().invoke(main, ["import", str(VOCAB / "dataset.trig"), "--graph", "https://example.org/imported", "--store", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "added 1 triples to <https://example.org/imported>" in result.stdout
+    store = ox.Store.read_only(str(folder))
+    try:
+        graphs = {str(g.value) for g in store.named_graphs()}
+        assert {"https://example.org/imported", "https://example.org/trig/g"} <= graphs
+    finally:
+        del store
+
+
+def test_shape_iris_resolve_too(live_server):
+    reply = fetch("GET", live_server + "/shapes/P13", headers={"Accept": "text/html"})
+    assert reply.status == 200 and "OOPS! P13" in reply.text

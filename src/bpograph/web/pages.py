@@ -146,7 +146,7 @@ def alphabetical(lang: str) -> Response:
     return Response(render_template("pages/index.html", lang=lang, groups=_index().alphabetical(lang)), mimetype="text/html")
 
 
-@bp.route("/<any(def, claim, source, example, agent):kind>/<name>")
+@bp.route("/<any(def, claim, source, example, agent, shapes):kind>/<name>")
 @bp.route("/ontology", defaults={"kind": "ontology", "name": ""})
 @bp.route("/ontology/<name>", defaults={"kind": "ontology"})
 def entity(kind: str, name: str) -> Response:
