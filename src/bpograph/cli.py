@@ -99,17 +99,13 @@ def mappings(fmt: str, output: Path | None) -> None:
     from rdflib.namespace import DCTERMS
 
     from . import mappings as mapping_set
-    from .dataset import resource_root
     from .namespaces import MODULE
     from .validate import knowledge_graph
 
     graph = knowledge_graph()
     if fmt == "sssom":
-        evidence_file = resource_root() / "ontology" / "external-iris.tsv"
-        rows = [line.split("\t", 1) for line in evidence_file.read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#")][1:]
         date = str(graph.value(MODULE.alignments, DCTERMS.modified))
-        payload = mapping_set.as_sssom(graph, dict(rows), date=date).encode("utf-8")
+        payload = mapping_set.as_sssom(graph, mapping_set.evidence(), date=date).encode("utf-8")
     else:
         payload = mapping_set.as_rdf(graph, "turtle" if fmt == "turtle" else "json-ld")
     if output is None:

@@ -89,3 +89,12 @@ def as_rdf(graph: Graph, fmt: str) -> bytes:
     for m in mappings(graph):
         out.add((m.subject, m.predicate, m.target))
     return out.serialize(format=fmt, encoding="utf-8")
+
+
+def evidence() -> dict[str, str]:
+    """External IRI -> where it was checked, from ontology/external-iris.tsv."""
+    from .dataset import resource_root
+
+    lines = (resource_root() / "ontology" / "external-iris.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t", 1) for line in lines if line and not line.startswith("#")][1:]
+    return dict(rows)

@@ -300,3 +300,18 @@ def test_pages_and_search_are_not_cut_by_the_public_row_cap(tiny_cap_server):
     assert {"Claim C70", "Claim C74"} <= {h["label"] for h in hits}
     soup = page(tiny_cap_server, "/index/en")
     assert sum(len(section.find_all("li")) for section in soup.find_all("section")) > 300
+
+
+def test_named_graph_iris_resolve(live_server):
+    html = fetch("GET", live_server + "/graph/ontology/article", headers={"Accept": "text/html"})
+    assert html.status == 200 and "triples" in html.text
+    turtle = fetch("GET", live_server + "/graph/data/example.ttl")
+    graph = Graph().parse(data=turtle.body, format="turtle")
+    assert 100 < len(graph) < 200
+    assert fetch("GET", live_server + "/graph/nope", headers={"Accept": "text/html"}).status == 404
+
+
+def test_the_mapping_set_iri_serves_the_sssom_file(live_server):
+    reply = fetch("GET", live_server + "/mappings/bpograph.sssom.tsv")
+    assert reply.status == 200 and reply.text.startswith("#curie_map:")
+    assert "#mapping_set_id: https://w3id.org/bpograph/mappings/bpograph.sssom.tsv" in reply.text

@@ -30,6 +30,8 @@ OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xm
 CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
+GRAPH_CONTENT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 DESCRIBE = """
 CONSTRUCT { ?this ?p ?o . ?axiom ?ap ?av . ?s ?q ?this }
 WHERE {
@@ -83,6 +85,46 @@ def download(ext: str) -> Response:
     response = Response(answer.body, content_type=answer.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="bpograph.{ext}"'
     return response
+
+
+@bp.route("/graph/<path:name>")
+def named_graph(name: str) -> Response:
+    """A named graph's IRI: a page with its size and module for people, its triples for programs.
+
+    :raise 404: the store has no such graph
+    """
+    stem, media_type = _split_suffix(name)
+    service = _service()
+    iri = service.settings.base_iri + "graph/" + stem
+    if iri not in service.store.graphs:
+        return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
+    if media_type is None:
+        media_type = request.accept_mimetypes.best_match(OFFERS, default="text/html") if request.accept_mimetypes else "text/html"
+    if media_type == "text/html":
+        response = Response(render_template("pages/graph.html", iri=iri, name=stem, triples=service.store.graphs[iri]),
+                            mimetype="text/html")
+    else:
+        response = Response(service.construct(GRAPH_CONTENT, media_type, {"g": iri}).body, content_type=media_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/mappings/bpograph.sssom.tsv")
+def mapping_set() -> Response:
+    """The mapping set's own IRI (its mapping_set_id) serves the SSSOM file."""
+    from ..mappings import as_sssom, evidence
+    from ..validate import knowledge_graph
+
+    graph = knowledge_graph()
+    return Response(as_sssom(graph, evidence(), date=_alignments_date(graph)), content_type="text/tab-separated-values; charset=utf-8")
+
+
+def _alignments_date(graph) -> str:
+    from rdflib.namespace import DCTERMS
+
+    from ..namespaces import MODULE
+
+    return str(graph.value(MODULE.alignments, DCTERMS.modified))
 
 
 @bp.route("/examples")
