@@ -132,3 +132,28 @@ def test_download_a_dump_from_the_home_page(server, tab):
     dataset = Dataset()
     dataset.parse(download.path(), format="trig")
     assert len(list(dataset.graphs())) > 10
+
+
+def test_the_class_hierarchy_is_a_keyboard_operable_tree(server, browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(server + "/")
+    tree = tab.locator('[role="tree"]')
+    items = tree.locator('[role="treeitem"]')
+    assert [items.nth(i).get_attribute("tabindex") for i in range(3)] == ["0", "-1", "-1"]  # one tab stop
+    outsourcing = tree.locator('a[href="/def/Outsourcing"]')
+    outsourcing.focus()
+    tab.keyboard.press("ArrowRight")  # expanded: into the first child
+    assert tab.evaluate("document.activeElement.getAttribute('aria-level')") == "2"
+    tab.keyboard.press("ArrowLeft")  # back to the parent
+    assert tab.evaluate("document.activeElement.getAttribute('href')") == "/def/Outsourcing"
+    tab.keyboard.press("ArrowLeft")  # collapse
+    assert outsourcing.get_attribute("aria-expanded") == "false"
+    assert not tree.locator('a[href="/def/BusinessProcessOutsourcing"]').is_visible()
+    tab.keyboard.press("ArrowRight")  # expand again
+    assert tree.locator('a[href="/def/BusinessProcessOutsourcing"]').is_visible()
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/def/*")
+    assert tab.locator("h1").inner_text()
+    context.close()

@@ -230,10 +230,12 @@ def test_home_shows_schemes_and_the_class_hierarchy(live_server):
     soup = page(live_server, "/")
     schemes = {a["href"] for a in soup.find("ul", class_="schemes").find_all("a")}
     assert {"/def/KindsScheme", "/def/OperationsScheme", "/def/NaceScheme"} <= schemes
-    tree = soup.find("nav", class_="tree")
-    outsourcing = tree.find("a", href="/def/Outsourcing").find_parent("li")
-    bpo = outsourcing.find("a", href="/def/BusinessProcessOutsourcing").find_parent("li")
-    assert bpo.find("a", href="/def/HorizontalBPO") is not None
+    tree = soup.find("ul", attrs={"role": "tree"})
+    outsourcing = tree.find("a", href="/def/Outsourcing")
+    assert outsourcing["role"] == "treeitem" and outsourcing["aria-level"] == "1" and outsourcing["aria-expanded"] == "true"
+    bpo = outsourcing.find_parent("li").find("a", href="/def/BusinessProcessOutsourcing")
+    assert bpo["aria-level"] == "2"
+    assert bpo.find_parent("li").find("a", href="/def/HorizontalBPO")["aria-level"] == "3"
     call_centre = tree.find("a", href="/def/CallCentre").find_parent("li")
     assert call_centre.find("a", href="/def/InboundCallCentre") is not None
 
@@ -315,3 +317,14 @@ def test_the_mapping_set_iri_serves_the_sssom_file(live_server):
     reply = fetch("GET", live_server + "/mappings/bpograph.sssom.tsv")
     assert reply.status == 200 and reply.text.startswith("#curie_map:")
     assert "#mapping_set_id: https://w3id.org/bpograph/mappings/bpograph.sssom.tsv" in reply.text
+
+
+def test_void_is_linked_from_the_home_page(live_server):
+    from bpograph.namespaces import SD, VOID
+
+    assert page(live_server, "/").find("a", href="/void") is not None
+    reply = fetch("GET", live_server + "/void", headers={"Accept": BROWSER})
+    assert reply.headers.get_content_type() == "text/turtle"
+    graph = Graph().parse(data=reply.body, format="turtle")
+    dataset = graph.value(URIRef(live_server + "/sparql"), SD.defaultDataset)
+    assert int(graph.value(dataset, VOID.triples)) > 5000

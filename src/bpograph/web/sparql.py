@@ -205,6 +205,23 @@ def editor() -> Response:
     return response
 
 
+@bp.route("/void")
+def void() -> Response:
+    """The service description with its VoID dataset description, for people and programs alike
+    (Turtle unless Accept asks for another RDF format)."""
+    return _description(request.accept_mimetypes.best_match([f.media_type for f in GRAPH], default="text/turtle"))
+
+
+def _description(media_type: str) -> Response:
+    fmt = next((f for f in GRAPH if f.media_type == media_type), GRAPH[0])
+    service = _service()
+    graph = service_description(request.host_url.rstrip("/") + "/sparql", service.store, service.settings)
+    serializer = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt.name]
+    response = Response(graph.serialize(format=serializer, encoding="utf-8"), content_type=fmt.media_type)
+    response.vary.add("Accept")
+    return response
+
+
 def _describe() -> Response:
     """GET without a query: the query page for browsers, the service description for programs."""
     accept = request.accept_mimetypes
@@ -212,10 +229,4 @@ def _describe() -> Response:
     best = accept.best_match(["text/html", *rdf_types], default="text/turtle")
     if best == "text/html" and accept["text/html"] > accept["text/turtle"]:
         return editor()
-    fmt = next((f for f in GRAPH if f.media_type == best), GRAPH[0])
-    service = _service()
-    graph = service_description(request.base_url, service.store, service.settings)
-    serializer = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt.name]
-    response = Response(graph.serialize(format=serializer, encoding="utf-8"), content_type=fmt.media_type)
-    response.vary.add("Accept")
-    return response
+    return _description(best)
