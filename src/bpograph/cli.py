@@ -82,11 +82,7 @@ def export(fmt: str, output: Path | None) -> None:
     except BpographError as exc:
         click.echo(f"bpograph export: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    if output is None:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
-        return
-    _write_atomically(output, payload)
+    _emit(payload, output)
 
 
 @main.command()
@@ -96,23 +92,15 @@ def export(fmt: str, output: Path | None) -> None:
               help="Write to this file (replaced only once complete) instead of standard output.")
 def mappings(fmt: str, output: Path | None) -> None:
     """Write bpograph's mappings to other vocabularies (the alignments module) as a mapping set."""
-    from rdflib.namespace import DCTERMS
-
     from . import mappings as mapping_set
-    from .namespaces import MODULE
     from .validate import knowledge_graph
 
     graph = knowledge_graph()
     if fmt == "sssom":
-        date = str(graph.value(MODULE.alignments, DCTERMS.modified))
-        payload = mapping_set.as_sssom(graph, mapping_set.evidence(), date=date).encode("utf-8")
+        payload = mapping_set.as_sssom(graph, mapping_set.evidence(), mapping_set.mapping_date(graph)).encode("utf-8")
     else:
         payload = mapping_set.as_rdf(graph, "turtle" if fmt == "turtle" else "json-ld")
-    if output is None:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
-        return
-    _write_atomically(output, payload)
+    _emit(payload, output)
 
 
 @main.command()
@@ -162,6 +150,15 @@ def import_(file: Path, graph: str, store_dir: Path) -> None:
         click.echo(f"bpograph import: cannot import {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"bpograph import: added {added} triples to <{graph}> ({total} in the graph now) in {store_dir}")
+
+
+def _emit(payload: bytes, output: Path | None) -> None:
+    """Write ``payload`` to standard output, or whole to ``output``."""
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    else:
+        _write_atomically(output, payload)
 
 
 def _write_atomically(target: Path, payload: bytes) -> None:

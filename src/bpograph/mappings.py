@@ -98,3 +98,12 @@ def evidence() -> dict[str, str]:
     lines = (resource_root() / "ontology" / "external-iris.tsv").read_text(encoding="utf-8").splitlines()
     rows = [line.split("\t", 1) for line in lines if line and not line.startswith("#")][1:]
     return dict(rows)
+
+
+def mapping_date(graph: Graph) -> str:
+    """The date of the mappings: when the alignments module was last modified."""
+    from rdflib.namespace import DCTERMS
+
+    from .namespaces import MODULE
+
+    return str(graph.value(MODULE.alignments, DCTERMS.modified))

@@ -112,19 +112,11 @@ def named_graph(name: str) -> Response:
 @bp.route("/mappings/bpograph.sssom.tsv")
 def mapping_set() -> Response:
     """The mapping set's own IRI (its mapping_set_id) serves the SSSOM file."""
-    from ..mappings import as_sssom, evidence
+    from ..mappings import as_sssom, evidence, mapping_date
     from ..validate import knowledge_graph
 
     graph = knowledge_graph()
-    return Response(as_sssom(graph, evidence(), date=_alignments_date(graph)), content_type="text/tab-separated-values; charset=utf-8")
-
-
-def _alignments_date(graph) -> str:
-    from rdflib.namespace import DCTERMS
-
-    from ..namespaces import MODULE
-
-    return str(graph.value(MODULE.alignments, DCTERMS.modified))
+    return Response(as_sssom(graph, evidence(), mapping_date(graph)), content_type="text/tab-separated-values; charset=utf-8")
 
 
 @bp.route("/examples")
