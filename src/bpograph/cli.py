@@ -234,6 +234,12 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         f"SPARQL endpoint at http://{settings.host}:{server.effective_port}/sparql",
         err=True,
     )
+    import signal
+
+    def stop(signum, frame):  # SIGTERM (service managers, tests) shuts down like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
     except KeyboardInterrupt:

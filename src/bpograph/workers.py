@@ -18,8 +18,23 @@ from .engine import Answer, QueryRequest, UpdateRequest
 log = logging.getLogger(__name__)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies, however the parent dies (a worker
+    busy in a query cannot notice by itself, and would otherwise run on as an orphan)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's shutdown still stops its workers
+        pass
+
+
 def _serve(store_path: str, conn: Connection, writable: bool = False) -> None:
     """Worker process: answer requests from ``conn`` until the parent closes it."""
+    _die_with_parent()
     import pyoxigraph as ox
 
     from .engine import execute
