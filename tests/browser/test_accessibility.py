@@ -5,34 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from serving import running_server
-from test_browse import ARGS, CHROMIUM
-
 pytestmark = pytest.mark.browser
 PAGES = ["/", "/def/CallCentre", "/search?q=konekeskus", "/comparison", "/docs", "/index/et"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with running_server(log_path=tmp_path_factory.mktemp("a11y") / "serve.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_or_critical_wcag_violations(server, chromium, path):
+def test_no_serious_or_critical_wcag_violations(server, browser, path):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = chromium.new_page()
+    page = browser.new_page()
     page.goto(server + path)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -41,8 +22,8 @@ def test_no_serious_or_critical_wcag_violations(server, chromium, path):
     page.close()
 
 
-def test_the_main_content_is_reachable_by_keyboard(server, chromium):
-    page = chromium.new_page()
+def test_the_main_content_is_reachable_by_keyboard(server, browser):
+    page = browser.new_page()
     page.goto(server + "/def/CallCentre")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") in ("Skip to content", "Sisu juurde")
