@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .client import QUERY_FORMATS
 from .config import Settings
 from .errors import BpographError, InputError
 from .export import EXPORT_FORMATS
@@ -107,7 +108,7 @@ def mappings(fmt: str, output: Path | None) -> None:
 @click.argument("query", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(path_type=Path, dir_okay=False), help="Read the query from this file.")
 @click.option("--endpoint", "-e", help="A SPARQL endpoint URL; without it the shipped graph is queried in process.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
 def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt: str) -> None:
     """Run a SPARQL QUERY (or --file) against the shipped graph or any --endpoint.
 

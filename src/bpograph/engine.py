@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -64,7 +64,6 @@ class Answer:
     kind: str = ""
     """'tabular' or 'graph': which kind of result the query produced."""
     message: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _dataset_arguments(request: QueryRequest) -> dict:

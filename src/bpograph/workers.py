@@ -76,7 +76,6 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self.size = size
-        self.stopped_queries = 0
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -115,7 +114,6 @@ class QueryPool:
             log.exception("query worker failed")
             self._replace(worker)
             return Answer(503, message="the query worker failed; try again")
-        self.stopped_queries += 1
         self._replace(worker)
         return Answer(503, message=f"the query ran longer than its time limit of {timeout:g} s and was stopped")
 
