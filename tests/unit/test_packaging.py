@@ -51,3 +51,34 @@ def test_the_installed_wheel_validates_outside_the_source_tree(wheel, tmp_path):
     )
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert validate.stdout.startswith("conforms: 0 violations, 0 warnings")
+
+
+def test_every_third_party_import_of_the_package_is_a_core_dependency():
+    """A plain `pip install` (the README's first command) must run every command, so nothing the
+    package imports, even inside a function, may live only in an extra."""
+    import ast
+    import re
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
+    providers = packages_distributions()
+    missing = {}
+    for source in (ROOT / "src" / "bpograph").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in sys.stdlib_module_names or top == "bpograph":
+                    continue
+                distributions = {name.lower() for name in providers.get(top, [top])}
+                # Flask's own requirements, used through Flask, count as provided by it
+                if not distributions & core and top not in {"werkzeug", "jinja2", "markupsafe"}:
+                    missing.setdefault(top, source.relative_to(ROOT).as_posix())
+    assert not missing, f"imported but not in [project].dependencies: {missing}"
