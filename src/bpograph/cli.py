@@ -192,8 +192,8 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--no-default-data", is_flag=True, help="Serve only the files given, not the shipped knowledge graph.")
 @click.option("--timeout", type=float, default=None, help="Longest a query may run, in seconds (default 30).")
 @click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
-@click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
-@click.option("--threads", type=int, default=None, help="Server threads accepting requests (default 8).")
+@click.option("--workers", type=int, default=None, help="Server processes (default 2; one with --update).")
+@click.option("--threads", type=int, default=None, help="Threads per server process (default 4).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
               help="Serve a persistent store in this folder (made with the shipped graph and the files given if new).")
 @click.option("--update", "allow_update", is_flag=True,
@@ -202,15 +202,12 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update, allow_service) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
+    import signal
 
-    from waitress.server import create_server
+    from .server import Supervisor, listen
+    from .store import build_store
 
-    from .web import create_app
-
-    # waitress logs a warning per request whenever requests wait for a thread; under load that
-    # floods the log without telling the operator more than the latency already does.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-
+    logging.basicConfig(level=logging.WARNING, format="bpograph serve: %(message)s")
     settings = Settings.from_env(
         host=host, port=port, data=tuple(data) or None, named=tuple(named) or None,
         graphs=tuple(tuple(g) for g in graphs) or None,
@@ -219,31 +216,37 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         update=True if allow_update else None, store_dir=store_dir,
     )
     try:
-        app = create_app(settings)
-    except BpographError as exc:
-        click.echo(f"bpograph serve: cannot load {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    try:
-        server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads, ident="bpograph")
+        sock = listen(settings.host, settings.port)
     except OSError as exc:
-        app.extensions["bpograph.shutdown"]()
         click.echo(f"bpograph serve: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    service = app.extensions["bpograph"]
-    click.echo(
-        f"bpograph serve: {sum(service.store.graphs.values())} triples in {len(service.store.graphs)} graphs; "
-        f"SPARQL endpoint at http://{settings.host}:{server.effective_port}/sparql",
-        err=True,
-    )
-    import signal
+    try:
+        store = build_store(settings)
+    except BpographError as exc:
+        sock.close()
+        click.echo(f"bpograph serve: cannot load {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    supervisor = Supervisor(settings, store, sock)
 
     def stop(signum, frame):  # SIGTERM (service managers, tests) shuts down like Ctrl-C
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        server.run()
+        supervisor.start()
+        click.echo(
+            f"bpograph serve: {sum(store.graphs.values())} triples in {len(store.graphs)} graphs; "
+            f"{supervisor.size} server processes with {settings.threads} threads each; "
+            f"SPARQL endpoint at http://{settings.host}:{sock.getsockname()[1]}/sparql",
+            err=True,
+        )
+        supervisor.run()
     except KeyboardInterrupt:
         pass
+    except RuntimeError as exc:
+        click.echo(f"bpograph serve: {exc}", err=True)
+        sys.exit(1)
     finally:
-        app.extensions["bpograph.shutdown"]()
+        supervisor.stop()
+        sock.close()
+        store.close()

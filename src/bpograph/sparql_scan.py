@@ -68,8 +68,15 @@ def add_using(update: str, default_graphs: tuple[str, ...], named_graphs: tuple[
     return update
 
 
+#: Every keyword scan() acts on: a text without one of them anywhere needs no lexing.
+_KEYWORDS = tuple(sorted(UPDATE_KEYWORDS | {"FROM", "SERVICE"}))
+
+
 def scan(text: str) -> Scan:
     result = Scan()
+    upper = text.upper()
+    if not any(keyword in upper for keyword in _KEYWORDS):  # most queries: not even as substrings
+        return result
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
     for index, (kind, value) in enumerate(tokens):
         if kind != "word" or ":" in value:

@@ -18,7 +18,7 @@ from .engine import Answer, QueryRequest, UpdateRequest
 log = logging.getLogger(__name__)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies, however the parent dies (a worker
     busy in a query cannot notice by itself, and would otherwise run on as an orphan)."""
     try:
@@ -34,7 +34,7 @@ def _die_with_parent() -> None:
 
 def _serve(store_path: str, conn: Connection, writable: bool = False) -> None:
     """Worker process: answer requests from ``conn`` until the parent closes it."""
-    _die_with_parent()
+    die_with_parent()
     import pyoxigraph as ox
 
     from .engine import execute

@@ -1,5 +1,5 @@
-"""The Flask application factory: builds the store and its query workers once, and wires in the
-SPARQL protocol blueprint and the error handlers."""
+"""The Flask application factory: the store, the backend that runs its queries, the SPARQL
+protocol and page blueprints and the error handlers."""
 
 from __future__ import annotations
 
@@ -8,33 +8,42 @@ import atexit
 from flask import Flask
 
 from ..config import Settings
-from ..query import QueryService
-from ..store import build_store
+from ..query import QueryBackend, QueryService
+from ..store import StoreInfo, build_store
 from ..workers import QueryPool
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, store: StoreInfo | None = None,
+               backend: QueryBackend | None = None) -> Flask:
     """Create the bpograph web application.
 
     :param settings: server settings; by default :meth:`Settings.from_env`.
+    :param store: a store built already (``bpograph serve`` builds it once for all its server
+        processes); by default the app builds its own and removes it at exit.
+    :param backend: what runs the queries; by default a :class:`~bpograph.workers.QueryPool`,
+        which keeps every query in a worker process so that any WSGI server can host the app.
     :raise InputError: a data file cannot be loaded (the message names the file and line).
     """
     settings = settings or Settings.from_env()
-    store = build_store(settings)
-    try:
-        pool = QueryPool(store.path, settings.workers, writable=settings.update)
-    except BaseException:
-        store.close()
-        raise
-    service = QueryService(settings=settings, store=store, pool=pool)
+    owned = store is None
+    store = build_store(settings) if store is None else store
+    if backend is None:
+        try:
+            backend = QueryPool(store.path, settings.workers, writable=settings.update)
+        except BaseException:
+            if owned:
+                store.close()
+            raise
+    service = QueryService(settings=settings, store=store, pool=backend)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["bpograph"] = service
 
     def shutdown() -> None:
-        pool.close()
-        store.close()
+        backend.close()
+        if owned:
+            store.close()
 
     app.extensions["bpograph.shutdown"] = shutdown
     atexit.register(shutdown)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from ..comparison import read_comparison
@@ -14,6 +14,7 @@ from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, des
 from ..namespaces import BPO
 from ..query import QueryService
 from ..search import LabelIndex
+from .ui import ui_language
 
 bp = Blueprint("pages", __name__)
 
@@ -57,7 +58,7 @@ def security_headers(response: Response) -> Response:
 def home() -> Response:
     service = _service()
     tree = class_tree(service.select)
-    lang = g.get("ui_lang", "en")
+    lang = ui_language()
     diagram = indented_tree(tree, lambda n: n.labels[lang], lambda n: href(n.iri), "bpograph class hierarchy")
     return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
                                     graphs=len(service.store.graphs), base=service.settings.base_iri,
@@ -241,7 +242,7 @@ def _html(iri: str, path: str) -> Response:
         return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
     data = _script_json(service.construct(DESCRIBE, "application/ld+json", {"this": iri}).body.decode("utf-8"))
     schema_org = _script_json(json.dumps(defined_term(model), ensure_ascii=False))
-    lang = g.get("ui_lang", "en")
+    lang = ui_language()
     diagram = neighbourhood(model.title(lang), "/" + path,
                             [(p.label(lang), href(p.iri)) for p in model.parents],
                             [(c.label(lang), href(c.iri)) for c in model.children])

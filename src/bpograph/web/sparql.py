@@ -8,6 +8,7 @@ import hashlib
 
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.http import http_date
 
 from ..description import service_description
 from ..engine import Answer
@@ -34,20 +35,33 @@ def _service() -> QueryService:
 
 @bp.after_app_request
 def common_headers(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.vary.add("Accept")
-    response.vary.add("Accept-Encoding")
+    """CORS and Vary on every response; gzip where the client takes it and it pays.
+
+    Written against the raw header values: this runs on every request, and werkzeug's parsed
+    header objects cost more than the query of a point lookup.
+    """
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Accept, Accept-Encoding"
+    else:
+        present = {token.strip().lower() for token in vary.split(",")}
+        missing = [token for token in ("Accept", "Accept-Encoding") if token.lower() not in present]
+        if missing:
+            headers["Vary"] = ", ".join([vary, *missing])
     if (
-        "gzip" in request.accept_encodings
+        "gzip" in request.headers.get("Accept-Encoding", "")
         and response.status_code == 200
         and not response.direct_passthrough
-        and "Content-Encoding" not in response.headers
+        and "Content-Encoding" not in headers
         and request.method != "HEAD"
+        and "gzip" in request.accept_encodings
     ):
         body = response.get_data()
         if len(body) >= GZIP_MIN_BYTES:
             response.set_data(gzip.compress(body, compresslevel=5))
-            response.headers["Content-Encoding"] = "gzip"
+            headers["Content-Encoding"] = "gzip"
     return response
 
 
@@ -74,8 +88,8 @@ def sparql() -> Response:
             update,
             tuple(params.getlist("using-graph-uri")),
             tuple(params.getlist("using-named-graph-uri")),
-            timeout=params.get("timeout"),
-            base_iri=request.base_url,
+            timeout=_first(params, "timeout"),
+            base_iri=_base_iri(),
         )
         if answer.status >= 400:
             raise QueryError(answer.message, answer.status)
@@ -83,7 +97,7 @@ def sparql() -> Response:
     if query is None:
         return _describe()
     try:
-        preferences = negotiate(request.headers.get("Accept"), params.get("format") or params.get("output"))
+        preferences = negotiate(request.headers.get("Accept"), _first(params, "format") or _first(params, "output"))
     except ValueError as exc:
         raise QueryError(str(exc)) from None
     default_graphs = tuple(params.getlist("default-graph-uri"))
@@ -96,7 +110,7 @@ def sparql() -> Response:
         return _not_modified(etag)
     answer = service.answer(
         query, preferences, default_graphs, named_graphs,
-        timeout=params.get("timeout"), base_iri=request.base_url,
+        timeout=_first(params, "timeout"), base_iri=_base_iri(),
     )
     return _respond(answer, etag)
 
@@ -139,6 +153,17 @@ def _read_request() -> tuple[MultiDict, str | None, str | None]:
     )
 
 
+def _first(params: MultiDict, name: str) -> str | None:
+    # MultiDict.get raises and catches an HTTPException for every absent name: slow on a hot path
+    values = params.getlist(name)
+    return values[0] if values else None
+
+
+def _base_iri() -> str:
+    """The endpoint's own URL: the base IRI of a query's relative IRIs."""
+    return f"{request.scheme}://{request.host}{request.script_root}{request.path}"
+
+
 def _single(values: list[str], name: str = "query") -> str | None:
     if len(values) > 1:
         raise QueryError(f"the request has {len(values)} '{name}' parameters; send exactly one")
@@ -154,17 +179,20 @@ def _etag(service: QueryService, query: str, default_graphs, named_graphs, prefe
     return f"{service.store.version}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"
 
 
-def _cache_headers(response: Response, etag: str) -> None:
-    response.set_etag(etag)
-    response.last_modified = _service().store.built
-    response.cache_control.public = True
-    response.cache_control.max_age = 60
+def _cache_headers(etag: str) -> list[tuple[str, str]]:
+    return [("ETag", f'"{etag}"'), ("Last-Modified", _last_modified()), ("Cache-Control", "public, max-age=60")]
+
+
+def _last_modified() -> str:
+    service = _service()
+    stamp = current_app.extensions.get("bpograph.last_modified")
+    if stamp is None:
+        stamp = current_app.extensions["bpograph.last_modified"] = http_date(service.store.built)
+    return stamp
 
 
 def _not_modified(etag: str) -> Response:
-    response = Response(status=304)
-    _cache_headers(response, etag)
-    return response
+    return Response(status=304, headers=_cache_headers(etag))
 
 
 def _respond(answer: Answer, etag: str | None) -> Response:
@@ -176,16 +204,12 @@ def _respond(answer: Answer, etag: str | None) -> Response:
     media_type = answer.media_type
     if media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "/json", "/trig")):
         media_type += "; charset=utf-8"
-    response = Response(answer.body, status=200, content_type=media_type)
-    if etag is None:
-        response.cache_control.no_store = True
-    else:
-        _cache_headers(response, etag)
-    response.headers["X-Bpograph-Rows"] = str(answer.rows)
+    headers = [("Cache-Control", "no-store")] if etag is None else _cache_headers(etag)
+    headers.append(("X-Bpograph-Rows", str(answer.rows)))
     if answer.truncated:
-        response.headers["X-Bpograph-Truncated"] = "true"
-        response.headers["X-Bpograph-Row-Limit"] = str(_service().settings.max_rows)
-    return response
+        headers.append(("X-Bpograph-Truncated", "true"))
+        headers.append(("X-Bpograph-Row-Limit", str(_service().settings.max_rows)))
+    return Response(answer.body, status=200, headers=headers, content_type=media_type)
 
 
 @bp.route("/query")

@@ -29,21 +29,27 @@ STRINGS = {
 }
 
 
-def init_app(app: Flask) -> None:
-    @app.before_request
-    def choose_language() -> None:
+def ui_language() -> str:
+    """The interface language of this request: ?lang=, else the cookie, else Accept-Language.
+    Worked out when a page first asks (the SPARQL endpoint never does)."""
+    if "ui_lang" not in g:
         asked = request.args.get("lang")
         if asked in UI_LANGUAGES:
             g.ui_lang, g.remember = asked, True
-            return
-        remembered = request.cookies.get(COOKIE)
-        g.remember = False
-        g.ui_lang = remembered if remembered in UI_LANGUAGES else (
-            request.accept_languages.best_match(UI_LANGUAGES, default="en") or "en")
+        else:
+            remembered = request.cookies.get(COOKIE)
+            g.remember = False
+            g.ui_lang = remembered if remembered in UI_LANGUAGES else (
+                request.accept_languages.best_match(UI_LANGUAGES, default="en") or "en")
+    return g.ui_lang
 
+
+def init_app(app: Flask) -> None:
     @app.after_request
     def remember_language(response: Response) -> Response:
-        if getattr(g, "remember", False):
+        if "ui_lang" not in g:  # no page of this request depended on the interface language
+            return response
+        if g.remember:
             response.set_cookie(COOKIE, g.ui_lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
@@ -51,6 +57,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def strings() -> dict:
-        lang = getattr(g, "ui_lang", "en")
+        lang = ui_language()
         other = "et" if lang == "en" else "en"
         return {"ui": STRINGS[lang], "ui_lang": lang, "ui_other": other}

@@ -1,0 +1,198 @@
+"""``bpograph serve``: a supervisor and pre-forked server processes.
+
+The supervisor builds the store once, binds the listening socket and starts ``workers`` server
+processes. Each one opens the store read-only and runs waitress with the Flask app on the shared
+socket, so requests are spread over every core and no request crosses to another process.
+Queries run on threads of the server process (:class:`~bpograph.runner.ThreadRunner`). When a
+query outlives its time limit, its client gets a 503 at once and the process *retires*: it stops
+accepting connections, closes its keep-alive connections as each falls idle, and exits within
+``RETIRE_GRACE`` seconds, which ends the runaway query and frees its CPU. The supervisor starts
+a replacement as soon as a process says it is retiring, and replaces any process that dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+
+from .config import Settings
+from .store import StoreInfo
+from .workers import die_with_parent
+
+log = logging.getLogger(__name__)
+
+#: Longest a retiring process waits for its requests in flight before it exits.
+RETIRE_GRACE = 5.0
+#: How often a retiring process looks for connections that fell idle.
+SWEEP_INTERVAL = 0.02
+READY, RETIRING = "ready", "retiring"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The socket every server process accepts from, bound at once (so that a port in use is
+    reported before the store is built) and listening once the first server process runs.
+
+    :raise OSError: the address cannot be bound (port taken, unknown host).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+# ---------------------------------------------------------------- the server process
+
+
+def _serve(settings: Settings, store: StoreInfo, sock: socket.socket, status: Connection) -> None:
+    """Entry point of one server process."""
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which stops us
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    logging.basicConfig(level=logging.WARNING, format="bpograph serve [%(process)d]: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    import pyoxigraph as ox
+    from waitress.server import create_server
+
+    from .runner import ThreadRunner
+    from .web import create_app
+
+    retire = threading.Event()
+    oxstore = ox.Store(str(store.path)) if settings.update else ox.Store.read_only(str(store.path))
+    backend = ThreadRunner(oxstore, settings.threads, on_overrun=retire.set)
+    app = create_app(settings, store=store, backend=backend)
+    server = create_server(app, sockets=[sock], threads=settings.threads, ident="bpograph")
+    threading.Thread(target=_retire_when_asked, args=(retire, server, status), daemon=True,
+                     name="bpograph-retire").start()
+    status.send(READY)
+    server.run()
+
+
+def _retire_when_asked(retire: threading.Event, server, status: Connection) -> None:
+    """Wait for an overrun; then stop accepting, let the requests in flight finish, and exit."""
+    retire.wait()
+    try:
+        status.send(RETIRING)
+    except OSError:
+        pass
+
+    def sweep() -> None:  # runs on waitress's loop thread, between its reads and writes
+        server.accepting = False
+        for channel in list(server.active_channels.values()):
+            if not channel.requests and channel.request is None and not channel.total_outbufs_len:
+                channel.will_close = True  # idle: close it (what waitress does to timed-out channels)
+
+    deadline = time.monotonic() + RETIRE_GRACE
+    while time.monotonic() < deadline:
+        server.trigger.pull_trigger(sweep)
+        time.sleep(SWEEP_INTERVAL)
+        if not server.active_channels:
+            break
+    os._exit(0)  # ends the runaway query's thread with the process
+
+
+# ---------------------------------------------------------------- the supervisor
+
+
+@dataclass(eq=False)
+class _Process:
+    process: multiprocessing.process.BaseProcess
+    status: Connection
+    retiring: bool = False
+    listening: bool = True
+    """Whether its status pipe is still read (until it says it retires, or closes)."""
+
+
+class Supervisor:
+    """Starts ``settings.workers`` server processes on ``sock`` and keeps that many serving."""
+
+    def __init__(self, settings: Settings, store: StoreInfo, sock: socket.socket) -> None:
+        self.settings = settings
+        self.store = store
+        self.sock = sock
+        self.size = 1 if settings.update else settings.workers  # a store has one writer
+        self._context = multiprocessing.get_context("spawn")
+        self._processes: list[_Process] = []
+        self._stopping = False
+
+    def _spawn(self) -> _Process:
+        parent, child = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=_serve, args=(self.settings, self.store, self.sock, child),
+                                        name="bpograph-server", daemon=True)
+        process.start()
+        child.close()
+        entry = _Process(process, parent)
+        self._processes.append(entry)
+        return entry
+
+    def start(self, timeout: float = 120) -> None:
+        """Start the processes and wait until each serves.
+
+        :raise RuntimeError: a process exited or did not get ready in time.
+        """
+        entries = [self._spawn() for _ in range(self.size)]
+        deadline = time.monotonic() + timeout
+        for entry in entries:
+            if not entry.status.poll(max(deadline - time.monotonic(), 0)) or entry.status.recv() != READY:
+                self.stop()
+                raise RuntimeError("a server process did not start")
+
+    def run(self) -> None:
+        """Keep ``size`` processes serving until :meth:`stop` (or a signal) ends the loop."""
+        while not self._stopping:
+            waitables = {}
+            for entry in self._processes:
+                waitables[entry.process.sentinel] = entry
+                if entry.listening:
+                    waitables[entry.status] = entry
+            for ready in wait(list(waitables), timeout=1.0):
+                entry = waitables[ready]
+                if self._stopping or entry not in self._processes:
+                    continue
+                if ready is entry.status:
+                    self._read_status(entry)
+                else:
+                    entry.process.join()
+                    entry.status.close()
+                    self._processes.remove(entry)
+                    if not entry.retiring:
+                        log.warning("server process %s exited with %s; starting another", entry.process.pid, entry.process.exitcode)
+                        self._spawn()
+
+    def _read_status(self, entry: _Process) -> None:
+        try:
+            message = entry.status.recv()
+        except (EOFError, OSError):  # the process is gone; its sentinel says so too
+            entry.listening = False
+            return
+        if message == RETIRING and not entry.retiring:
+            entry.retiring = True
+            entry.listening = False
+            log.warning("server process %s retires after a runaway query; starting another", entry.process.pid)
+            self._spawn()
+
+    def stop(self) -> None:
+        """Stop every server process (at once: a runaway query does not delay shutdown)."""
+        self._stopping = True
+        for entry in self._processes:
+            if entry.process.is_alive():
+                entry.process.kill()
+        for entry in self._processes:
+            entry.process.join(timeout=5)
+            entry.status.close()
+        self._processes.clear()
+
+    def pids(self) -> list[int]:
+        return [entry.process.pid for entry in self._processes]

@@ -1,0 +1,116 @@
+"""`bpograph serve` runs pre-forked server processes under a supervisor: a query past its time
+limit gets its 503 and its process is replaced, which stops the runaway work; a process that dies
+is replaced too; the supervisor keeps the endpoint answering throughout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from http_client import fetch
+from serving import running_server
+from test_shutdown import alive, children_of
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(supervisor: int) -> set[int]:
+    """The supervisor's children that serve HTTP (not multiprocessing's resource tracker)."""
+    found = set()
+    for pid in children_of(supervisor):
+        try:
+            if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text():
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def supervisor_pid(port: int) -> int:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_text().split("\0")
+            except OSError:
+                continue
+            if "serve" in cmdline and str(port) in cmdline and "bpograph" in cmdline:
+                return int(entry.name)
+    raise AssertionError(f"no bpograph serve on port {port}")
+
+
+@pytest.fixture()
+def server(tmp_path):
+    with running_server("--timeout", "1", "--workers", "2", log_path=tmp_path / "serve.log") as base:
+        yield base, supervisor_pid(int(base.rsplit(":", 1)[1])), tmp_path / "serve.log"
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_a_runaway_query_is_answered_503_and_its_process_ends_freeing_the_cpu(server):
+    base, supervisor, log = server
+    before = server_processes(supervisor)
+    assert len(before) == 2
+    reply = fetch("GET", base + "/sparql", params={"query": HEAVY})
+    assert reply.status == 503 and "time limit of 1 s" in reply.text
+    # the process that ran it retires: gone within the grace period, and a fresh one serves
+    assert wait_for(lambda: not all(alive(pid) for pid in before), 8), "no server process ended"
+    assert wait_for(lambda: len(server_processes(supervisor)) == 2, 30)
+    now = server_processes(supervisor)
+    assert now != before
+    assert fetch("GET", base + "/sparql", params={"query": "ASK {}"}).status == 200
+    # and nothing runs on: the server processes are idle again
+    used = {pid: cpu_seconds(pid) for pid in now}
+    time.sleep(1.0)
+    busy = sum(cpu_seconds(pid) - seconds for pid, seconds in used.items() if alive(pid))
+    assert busy < 0.3, f"server processes used {busy:.2f} s of CPU in 1 s while idle"
+    assert "retires after a runaway query" in log.read_text()
+
+
+def test_other_requests_are_answered_while_a_process_retires(server):
+    base, _, _ = server
+    results = []
+
+    def quick_loop(stop: threading.Event) -> None:
+        while not stop.is_set():
+            results.append(fetch("GET", base + "/sparql", params={"query": "ASK {}"}).status)
+
+    stop = threading.Event()
+    clients = [threading.Thread(target=quick_loop, args=(stop,)) for _ in range(3)]
+    for client in clients:
+        client.start()
+    try:
+        heavy = fetch("GET", base + "/sparql", params={"query": HEAVY})
+        time.sleep(2.0)  # the retiring process drains and exits meanwhile
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(30)
+    assert heavy.status == 503
+    assert len(results) > 20 and set(results) == {200}
+
+
+def test_a_server_process_that_dies_is_replaced(server):
+    base, supervisor, log = server
+    victim = min(server_processes(supervisor))
+    os.kill(victim, signal.SIGKILL)
+    assert wait_for(lambda: victim not in server_processes(supervisor) and len(server_processes(supervisor)) == 2, 30)
+    for _ in range(10):
+        assert fetch("GET", base + "/sparql", params={"query": "ASK {}"}).status == 200
+    assert "starting another" in log.read_text()
