@@ -43,15 +43,23 @@ def wait(url: str, process: subprocess.Popen, seconds: float = 900) -> float:
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
+#: bpograph serve's defaults (2 processes x 4 threads) with the time limit and row cap on.
+BPOGRAPH = ["-m", "bpograph", "serve", "--timeout", "60", "--max-rows", "10000"]
+
+SYSTEMS = {
+    # the floor as the issue defines it: hello world on waitress, one process, 8 threads
+    "floor": lambda port, data: [str(HERE / "floor.py"), str(port)],
+    # the same hello world pre-forked exactly as bpograph serve runs (2 processes x 4 threads)
+    "floor-prefork": lambda port, data: [str(HERE / "floor.py"), str(port), "--processes", "2", "--threads", "4"],
+    "bpograph": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data],
+    # one thread per process: less contention for the GIL, but a long query holds up its process
+    "bpograph-1thread": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data, "--threads", "1"],
+    "rdflib-endpoint": lambda port, data: ["-m", "rdflib_endpoint", "serve", "--host", "127.0.0.1", "--port", str(port), *SHIPPED, data],
+}
+
+
 def start(system: str, port: int, data: str) -> subprocess.Popen:
-    if system == "bpograph":
-        cmd = [sys.executable, "-m", "bpograph", "serve", "--port", str(port), "--data", data,
-               "--timeout", "60", "--max-rows", "10000", "--threads", "8", "--workers", "2"]
-    elif system == "rdflib-endpoint":
-        cmd = [sys.executable, "-m", "rdflib_endpoint", "serve", "--host", "127.0.0.1", "--port", str(port), *SHIPPED, data]
-    else:
-        cmd = [sys.executable, str(HERE / "floor.py"), str(port)]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, *SYSTEMS[system](port, data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_wrk(url: str, paths_file: str, concurrency: int, duration: int) -> dict:
@@ -72,7 +80,7 @@ def run_wrk(url: str, paths_file: str, concurrency: int, duration: int) -> dict:
 
 
 #: Where each system answers SPARQL (rdflib-endpoint serves it at the root).
-ENDPOINT_PATH = {"bpograph": "/sparql", "floor": "/sparql", "rdflib-endpoint": "/"}
+ENDPOINT_PATH = {"rdflib-endpoint": "/"}
 
 
 def paths_for(mix: str, units: int, endpoint_path: str, count: int = 400) -> str:
@@ -87,8 +95,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--systems", default="floor,bpograph,rdflib-endpoint")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the median (by requests/s) is reported")
     args = parser.parse_args()
 
     data = tempfile.mktemp(suffix=".nt")
@@ -96,7 +105,7 @@ def main() -> None:
     units = max(1, args.triples // PER_UNIT)
     rows = []
     for system in args.systems.split(","):
-        path = ENDPOINT_PATH[system]
+        path = ENDPOINT_PATH.get(system, "/sparql")
         paths = {mix: paths_for(mix, units, path) for mix in ("lookup", "analytic")}
         process = start(system, args.port, data)
         try:
@@ -104,7 +113,9 @@ def main() -> None:
             for mix in ("lookup", "analytic"):
                 for concurrency in (1, 8):
                     paths_file = paths[mix]
-                    result = run_wrk(f"http://127.0.0.1:{args.port}", paths_file, concurrency, args.duration)
+                    runs = sorted((run_wrk(f"http://127.0.0.1:{args.port}", paths_file, concurrency, args.duration)
+                                   for _ in range(args.repeat)), key=lambda r: r["rps"])
+                    result = runs[len(runs) // 2]
                     rows.append({"system": system, "mix": mix, "c": concurrency, "load_s": load, **result})
                     print(f"{system:16} {mix:9} c={concurrency} {result}", file=sys.stderr)
         finally:
@@ -118,18 +129,26 @@ def main() -> None:
 
 
 def report(rows: list[dict], args) -> str:
-    lines = [f"Data: {args.triples:,} generated triples plus the shipped graph; {args.duration} s per cell; wrk, GET.", "",
+    lines = [f"Data: {args.triples:,} generated triples plus the shipped graph; {args.duration} s per run, "
+             f"median of {args.repeat} runs per cell; wrk, GET.", "",
              "| system | start-up s | mix | concurrency | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['system']} | {r['load_s']:.0f} | {r['mix']} | {r['c']} | {r['rps']:.1f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} |")
-    lines += ["", "| mix | concurrency | bpograph / rdflib-endpoint | bpograph / floor |", "|---|---|---|---|"]
+    lines += ["", "| system | mix | concurrency | / rdflib-endpoint | / floor | / floor-prefork |", "|---|---|---|---|---|---|"]
     by = {(r["system"], r["mix"], r["c"]): r for r in rows}
-    for mix in ("lookup", "analytic"):
-        for c in (1, 8):
-            ours, peer, floor = by.get(("bpograph", mix, c)), by.get(("rdflib-endpoint", mix, c)), by.get(("floor", mix, c))
-            vs_peer = f"{ours['rps'] / peer['rps']:.1f}x" if ours and peer and peer["rps"] else "n/a"
-            vs_floor = f"{100 * ours['rps'] / floor['rps']:.0f}%" if ours and floor else "n/a"
-            lines.append(f"| {mix} | {c} | {vs_peer} | {vs_floor} |")
+
+    def ratio(ours, other, percent=False):
+        if not ours or not other or not other["rps"]:
+            return "n/a"
+        return f"{100 * ours['rps'] / other['rps']:.0f}%" if percent else f"{ours['rps'] / other['rps']:.1f}x"
+
+    for system in ("bpograph", "bpograph-1thread"):
+        for mix in ("lookup", "analytic"):
+            for c in (1, 8):
+                ours = by.get((system, mix, c))
+                if ours:
+                    lines.append(f"| {system} | {mix} | {c} | {ratio(ours, by.get(('rdflib-endpoint', mix, c)))} | "
+                                 f"{ratio(ours, by.get(('floor', mix, c)), True)} | {ratio(ours, by.get(('floor-prefork', mix, c)), True)} |")
     return "\n".join(lines)
 
 

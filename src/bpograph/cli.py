@@ -192,8 +192,8 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--no-default-data", is_flag=True, help="Serve only the files given, not the shipped knowledge graph.")
 @click.option("--timeout", type=float, default=None, help="Longest a query may run, in seconds (default 30).")
 @click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
-@click.option("--workers", type=int, default=None, help="Server processes (default 2; one with --update).")
-@click.option("--threads", type=int, default=None, help="Threads per server process (default 4).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Server processes (default 2; one with --update).")
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="Threads per server process (default 4).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
               help="Serve a persistent store in this folder (made with the shipped graph and the files given if new).")
 @click.option("--update", "allow_update", is_flag=True,

@@ -5,7 +5,6 @@ The answer is plain data (status, bytes, media type) so that it can cross a proc
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -13,8 +12,6 @@ import pyoxigraph as ox
 
 from .formats import GRAPH_BY_TYPE, TABULAR_BY_TYPE
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 MAX_MESSAGE = 400
 
 
@@ -151,14 +148,53 @@ def _not_acceptable(kind: str) -> Answer:
     return Answer(406, kind=kind, message="no acceptable media type for this kind of result")
 
 
-def _take(results, limit: int) -> tuple[list, bool]:
-    """The first ``limit`` items of a lazy result, and whether there were more (the row cap)."""
-    items = []
-    for item in results:
-        if len(items) == limit:
-            return items, True
-        items.append(item)
-    return items, False
+class _Enough(Exception):
+    """Stops an Oxigraph writer once the row cap is passed."""
+
+
+class _LineCap:
+    """A binary write target for Oxigraph's line-based writers (TSV results, N-Triples) that keeps
+    ``skip`` header lines and the first ``limit`` lines after them, and stops the writer as soon as
+    it is known that there are more.
+
+    Oxigraph writes in chunks of about 8 KB, so a result is capped in Rust without handing each
+    row to Python (each row would release and retake the GIL: slow under concurrency).
+    """
+
+    def __init__(self, limit: int, skip: int = 0) -> None:
+        self.keep = limit + skip
+        self.chunks: list[bytes] = []
+        self.lines = 0
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.chunks.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.keep:
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def kept(self) -> tuple[bytes, bool]:
+        """The text up to the cap, and whether lines were cut."""
+        text = b"".join(self.chunks)
+        if self.lines <= self.keep:
+            return text, False
+        end = -1
+        for _ in range(self.keep):
+            end = text.index(b"\n", end + 1)
+        return text[: end + 1], True
+
+
+def _capped(result, limit: int, skip: int, fmt) -> tuple[bytes, bool]:
+    cap = _LineCap(limit, skip)
+    try:
+        result.serialize(cap, format=fmt)
+    except _Enough:
+        pass
+    return cap.kept()
 
 
 def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> Answer:
@@ -169,48 +205,33 @@ def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> Answer:
     return Answer(200, body=result.serialize(format=fmt.writer), media_type=fmt.media_type, rows=1, kind="tabular")
 
 
-def _term_json(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANGSTRING):
-            out["datatype"] = term.datatype.value
-        return out
-    return {
-        "type": "triple",
-        "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate), "object": _term_json(term.object)},
-    }
-
-
 def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> Answer:
     fmt = TABULAR_BY_TYPE.get(request.tabular) if request.tabular else None
     if fmt is None:
         return _not_acceptable("tabular")
-    variables = [v.value for v in result.variables]
-    solutions, truncated = _take(result, request.max_rows)
-    bindings = [{name: _term_json(s[name]) for name in variables if s[name] is not None} for s in solutions]
-    # The rows are cut in Python; the JSON document is built with the json module and every
-    # other format is written by Oxigraph's own result serialisers from it.
-    document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
-    body = document.encode("utf-8")
-    if fmt.writer != ox.QueryResultsFormat.JSON:
-        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt.writer)
-    return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=len(bindings), kind="tabular")
+    # TSV is lossless (terms in Turtle syntax, one row per line): cap it, then let Oxigraph
+    # rewrite it in the format asked for.
+    tsv, truncated = _capped(result, request.max_rows, 1, ox.QueryResultsFormat.TSV)
+    rows = tsv.count(b"\n") - 1
+    body = tsv if fmt.writer == ox.QueryResultsFormat.TSV else (
+        ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt.writer))
+    return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=rows, kind="tabular")
 
 
 def _triples(result: ox.QueryTriples, request: QueryRequest) -> Answer:
     fmt = GRAPH_BY_TYPE.get(request.graph) if request.graph else None
     if fmt is None:
         return _not_acceptable("graph")
-    triples, truncated = _take(result, request.max_rows)
-    items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] if fmt.writer.supports_datasets else triples
-    body = ox.serialize(items, format=fmt.writer) if items else _empty_graph(fmt)
-    return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=len(triples), kind="graph")
+    # N-Triples has one triple per line: cap it, then let Oxigraph rewrite it as asked.
+    ntriples, truncated = _capped(result, request.max_rows, 0, ox.RdfFormat.N_TRIPLES)
+    rows = ntriples.count(b"\n")
+    if fmt.writer == ox.RdfFormat.N_TRIPLES:
+        body = ntriples
+    elif rows:
+        body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt.writer)
+    else:
+        body = _empty_graph(fmt)
+    return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=rows, kind="graph")
 
 
 def _empty_graph(fmt) -> bytes:

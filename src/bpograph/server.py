@@ -19,7 +19,7 @@ import signal
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from .config import Settings
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 RETIRE_GRACE = 5.0
 #: How often a retiring process looks for connections that fell idle.
 SWEEP_INTERVAL = 0.02
+#: A process that dies younger than this is restarted only after this pause.
+CRASH_PAUSE = 2.0
 READY, RETIRING = "ready", "retiring"
 
 
@@ -113,6 +115,7 @@ class _Process:
     retiring: bool = False
     listening: bool = True
     """Whether its status pipe is still read (until it says it retires, or closes)."""
+    started: float = field(default_factory=time.monotonic)
 
 
 class Supervisor:
@@ -145,9 +148,13 @@ class Supervisor:
         entries = [self._spawn() for _ in range(self.size)]
         deadline = time.monotonic() + timeout
         for entry in entries:
-            if not entry.status.poll(max(deadline - time.monotonic(), 0)) or entry.status.recv() != READY:
+            try:
+                ready = entry.status.poll(max(deadline - time.monotonic(), 0)) and entry.status.recv() == READY
+            except (EOFError, OSError):  # it exited before it was ready
+                ready = False
+            if not ready:
                 self.stop()
-                raise RuntimeError("a server process did not start")
+                raise RuntimeError("a server process did not start; its error is above")
 
     def run(self) -> None:
         """Keep ``size`` processes serving until :meth:`stop` (or a signal) ends the loop."""
@@ -167,8 +174,12 @@ class Supervisor:
                     entry.process.join()
                     entry.status.close()
                     self._processes.remove(entry)
-                    if not entry.retiring:
+                    if entry.retiring and self.settings.update:
+                        self._spawn()  # a writer's successor had to wait for the store's lock
+                    elif not entry.retiring:
                         log.warning("server process %s exited with %s; starting another", entry.process.pid, entry.process.exitcode)
+                        if time.monotonic() - entry.started < CRASH_PAUSE:
+                            time.sleep(CRASH_PAUSE)  # it died young: do not restart in a tight loop
                         self._spawn()
 
     def _read_status(self, entry: _Process) -> None:
@@ -181,7 +192,8 @@ class Supervisor:
             entry.retiring = True
             entry.listening = False
             log.warning("server process %s retires after a runaway query; starting another", entry.process.pid)
-            self._spawn()
+            if not self.settings.update:  # the store's one writer is replaced once it has exited
+                self._spawn()
 
     def stop(self) -> None:
         """Stop every server process (at once: a runaway query does not delay shutdown)."""
@@ -193,6 +205,3 @@ class Supervisor:
             entry.process.join(timeout=5)
             entry.status.close()
         self._processes.clear()
-
-    def pids(self) -> list[int]:
-        return [entry.process.pid for entry in self._processes]
