@@ -199,7 +199,10 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--update", "allow_update", is_flag=True,
               help="Accept SPARQL updates (off by default; the endpoint is then read-write). For scratch stores and tests.")
 @click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
-def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update, allow_service) -> None:
+@click.option("--on-disk", is_flag=True,
+              help="Query the on-disk store instead of an in-memory copy per server process (for data larger than memory).")
+def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update,
+          allow_service, on_disk) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
     import signal
@@ -213,7 +216,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         graphs=tuple(tuple(g) for g in graphs) or None,
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
-        update=True if allow_update else None, store_dir=store_dir,
+        update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
     )
     try:
         sock = listen(settings.host, settings.port)

@@ -42,9 +42,10 @@ class LabelIndex:
     def build(cls, select: Callable[[str, dict], list[dict]]) -> LabelIndex:
         return cls(select(LABELS, {}))
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
+    def search(self, query: str, limit: int = 20, prefer: str = "en") -> list[Hit]:
         """Entities whose labels contain ``query`` (folded), best first: exact, prefix, word, other;
-        one hit per entity (its best label), hidden labels shown as the preferred label."""
+        one hit per entity (its best label; between equally good labels, the one in ``prefer``),
+        hidden labels shown as the preferred label."""
         needle = fold(query.strip())
         if not needle:
             return []
@@ -54,7 +55,7 @@ class LabelIndex:
             if position < 0:
                 continue
             rank = (0 if folded == needle else 1 if position == 0 else 2 if folded[position - 1] in " -" else 3,
-                    0 if hit.preferred else 1, len(folded))
+                    0 if hit.preferred else 1, len(folded), 0 if hit.lang == prefer else 1)
             if hit.iri not in best or rank < best[hit.iri][0]:
                 shown = hit if hit.preferred else Hit(hit.iri, self.preferred.get(hit.iri, {}).get(hit.lang) or hit.label, hit.lang, False)
                 best[hit.iri] = (rank, shown)

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 RETIRE_GRACE = 5.0
 #: How often a retiring process looks for connections that fell idle.
 SWEEP_INTERVAL = 0.02
+#: What a load slot reads while no process serves from it: higher than any real count.
+IDLE_SLOT = 2**31 - 1
 #: A process that dies younger than this is restarted only after this pause.
 CRASH_PAUSE = 2.0
 READY, RETIRING = "ready", "retiring"
@@ -57,29 +59,63 @@ def listen(host: str, port: int) -> socket.socket:
 # ---------------------------------------------------------------- the server process
 
 
-def _serve(settings: Settings, store: StoreInfo, sock: socket.socket, status: Connection) -> None:
-    """Entry point of one server process."""
+def _open_store(settings: Settings, store: StoreInfo, dump: str | None):
+    """This process's store: the on-disk one (read-write with updates on), or an in-memory copy
+    loaded from the supervisor's N-Quads dump, with the empty named graphs the dump cannot hold."""
+    import pyoxigraph as ox
+
+    if settings.update:
+        return ox.Store(str(store.path))
+    disk = ox.Store.read_only(str(store.path))
+    if dump is None:
+        return disk
+    memory = ox.Store()
+    memory.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+    for graph in disk.named_graphs():
+        memory.add_graph(graph)
+    return memory
+
+
+def _serve(settings: Settings, store: StoreInfo, dump: str | None, sock: socket.socket, status: Connection,
+           loads, slot: int) -> None:
+    """Entry point of one server process; ``loads[slot]`` is where it posts its connection count."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which stops us
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     logging.basicConfig(level=logging.WARNING, format="bpograph serve [%(process)d]: %(message)s")
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    import pyoxigraph as ox
     from waitress.server import create_server
 
     from .runner import ThreadRunner
     from .web import create_app
 
     retire = threading.Event()
-    oxstore = ox.Store(str(store.path)) if settings.update else ox.Store.read_only(str(store.path))
-    backend = ThreadRunner(oxstore, settings.threads, on_overrun=retire.set)
+    backend = ThreadRunner(_open_store(settings, store, dump), settings.threads, on_overrun=retire.set)
     app = create_app(settings, store=store, backend=backend)
     server = create_server(app, sockets=[sock], threads=settings.threads, ident="bpograph")
+    _balance(server, loads, slot, retire)
     threading.Thread(target=_retire_when_asked, args=(retire, server, status), daemon=True,
                      name="bpograph-retire").start()
     status.send(READY)
     server.run()
+
+
+def _balance(server, loads, slot: int, retire: threading.Event) -> None:
+    """Accept a connection only while this process holds no more than one connection above the
+    least loaded process (least connections, as a proxy would balance). All processes poll one
+    socket, and keep-alive clients stay with the process that accepted them: without this, one
+    process could take every connection of a burst while the others idle."""
+    readable = server.readable
+
+    def balanced_readable() -> bool:  # waitress's loop asks before each poll
+        if retire.is_set():
+            return False
+        mine = len(server.active_channels)
+        loads[slot] = mine
+        return readable() and mine <= min(loads) + 1
+
+    server.readable = balanced_readable
 
 
 def _retire_when_asked(retire: threading.Event, server, status: Connection) -> None:
@@ -112,6 +148,7 @@ def _retire_when_asked(retire: threading.Event, server, status: Connection) -> N
 class _Process:
     process: multiprocessing.process.BaseProcess
     status: Connection
+    slot: int
     retiring: bool = False
     listening: bool = True
     """Whether its status pipe is still read (until it says it retires, or closes)."""
@@ -126,17 +163,23 @@ class Supervisor:
         self.store = store
         self.sock = sock
         self.size = 1 if settings.update else settings.workers  # a store has one writer
+        self.dump: str | None = None
+        # connections per process, in shared memory; a slot reads 0 while its first process
+        # starts (so the first one ready does not take every early connection) and IDLE_SLOT
+        # while nobody serves from it (so that nobody waits for it)
         self._context = multiprocessing.get_context("spawn")
+        self.loads = self._context.RawArray("i", self.size)
         self._processes: list[_Process] = []
         self._stopping = False
 
-    def _spawn(self) -> _Process:
+    def _spawn(self, slot: int) -> _Process:
         parent, child = self._context.Pipe(duplex=False)
-        process = self._context.Process(target=_serve, args=(self.settings, self.store, self.sock, child),
-                                        name="bpograph-server", daemon=True)
+        process = self._context.Process(
+            target=_serve, args=(self.settings, self.store, self.dump, self.sock, child, self.loads, slot),
+            name="bpograph-server", daemon=True)
         process.start()
         child.close()
-        entry = _Process(process, parent)
+        entry = _Process(process, parent, slot)
         self._processes.append(entry)
         return entry
 
@@ -145,7 +188,9 @@ class Supervisor:
 
         :raise RuntimeError: a process exited or did not get ready in time.
         """
-        entries = [self._spawn() for _ in range(self.size)]
+        if self.settings.memory and not self.settings.update:
+            self.dump = _dump(self.store)
+        entries = [self._spawn(slot) for slot in range(self.size)]
         deadline = time.monotonic() + timeout
         for entry in entries:
             try:
@@ -175,12 +220,13 @@ class Supervisor:
                     entry.status.close()
                     self._processes.remove(entry)
                     if entry.retiring and self.settings.update:
-                        self._spawn()  # a writer's successor had to wait for the store's lock
+                        self._spawn(entry.slot)  # a writer's successor had to wait for the store's lock
                     elif not entry.retiring:
+                        self.loads[entry.slot] = IDLE_SLOT
                         log.warning("server process %s exited with %s; starting another", entry.process.pid, entry.process.exitcode)
                         if time.monotonic() - entry.started < CRASH_PAUSE:
                             time.sleep(CRASH_PAUSE)  # it died young: do not restart in a tight loop
-                        self._spawn()
+                        self._spawn(entry.slot)
 
     def _read_status(self, entry: _Process) -> None:
         try:
@@ -191,9 +237,10 @@ class Supervisor:
         if message == RETIRING and not entry.retiring:
             entry.retiring = True
             entry.listening = False
+            self.loads[entry.slot] = IDLE_SLOT
             log.warning("server process %s retires after a runaway query; starting another", entry.process.pid)
             if not self.settings.update:  # the store's one writer is replaced once it has exited
-                self._spawn()
+                self._spawn(entry.slot)
 
     def stop(self) -> None:
         """Stop every server process (at once: a runaway query does not delay shutdown)."""
@@ -205,3 +252,22 @@ class Supervisor:
             entry.process.join(timeout=5)
             entry.status.close()
         self._processes.clear()
+        if self.dump is not None:
+            os.unlink(self.dump)
+            self.dump = None
+
+
+def _dump(store: StoreInfo) -> str:
+    """The whole store as one N-Quads file, which each server process loads into memory."""
+    import tempfile
+
+    import pyoxigraph as ox
+
+    handle, name = tempfile.mkstemp(prefix="bpograph-", suffix=".nq")
+    os.close(handle)
+    disk = ox.Store.read_only(str(store.path))
+    try:
+        disk.dump(name, format=ox.RdfFormat.N_QUADS)
+    finally:
+        del disk
+    return name

@@ -4,6 +4,7 @@ is replaced too; the supervisor keeps the endpoint answering throughout."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -114,3 +115,19 @@ def test_a_server_process_that_dies_is_replaced(server):
     for _ in range(10):
         assert fetch("GET", base + "/sparql", params={"query": "ASK {}"}).status == 200
     assert "starting another" in log.read_text()
+
+
+@pytest.mark.parametrize("mode", [(), ("--on-disk",)], ids=["in-memory", "on-disk"])
+def test_in_memory_and_on_disk_serve_the_same_dataset(tmp_path, mode):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("")
+    graphs = "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with running_server("--named", str(empty), *mode, log_path=tmp_path / "serve.log") as base:
+        listed = json.loads(fetch("GET", base + "/sparql", params={"query": graphs}).body)
+        total = json.loads(fetch("GET", base + "/sparql", params={"query": count}).body)
+        healthz = json.loads(fetch("GET", base + "/healthz").body)
+    names = [row["g"]["value"] for row in listed["results"]["bindings"]]
+    assert empty.resolve().as_uri() in names  # the empty graph exists in either mode
+    assert len(names) == 13
+    assert int(total["results"]["bindings"][0]["n"]["value"]) == healthz["triples"]

@@ -165,7 +165,8 @@ def search() -> Response:
     """Search labels in both languages, ignoring case and diacritics; JSON for programs
     (``Accept: application/json``) and autocompletion, HTML otherwise."""
     query = request.args.get("q", "")
-    hits = _index().search(query, limit=int(request.args.get("limit", 20)) if request.args.get("limit", "").isdigit() else 20)
+    limit = int(request.args["limit"]) if request.args.get("limit", "").isdigit() else 20
+    hits = _index().search(query, limit=limit, prefer=ui_language())
     if request.accept_mimetypes.best_match(["text/html", "application/json"], default="text/html") == "application/json":
         payload = [{"iri": h.iri, "label": h.label, "lang": h.lang, "href": href(h.iri)} for h in hits]
         response = Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
