@@ -91,6 +91,20 @@ def paths_for(mix: str, units: int, endpoint_path: str, count: int = 400) -> str
     return name
 
 
+def per_query(base: str, endpoint_path: str, units: int) -> dict[str, float]:
+    """Seconds for each analytic query alone (concurrency 1, one run each, after the warm-up):
+    a ratio that does not depend on how many slow queries fit into a wrk window."""
+    seconds = {}
+    for name, query in requests("analytic", units, 5):
+        url = base + endpoint_path + "?" + urllib.parse.urlencode({"query": query})
+        request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=600) as response:
+            response.read()
+        seconds[name] = time.monotonic() - started
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--triples", type=int, default=1_000_000)
@@ -98,12 +112,15 @@ def main() -> None:
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the median (by requests/s) is reported")
+    parser.add_argument("--per-query", action="store_true",
+                        help="instead of the wrk mixes, time each analytic query alone on each system")
     args = parser.parse_args()
 
     data = tempfile.mktemp(suffix=".nt")
     subprocess.run([sys.executable, str(HERE / "generate.py"), "--triples", str(args.triples), "-o", data], check=True)
     units = max(1, args.triples // PER_UNIT)
     rows = []
+    timings: dict[str, dict[str, float]] = {}
     for system in args.systems.split(","):
         path = ENDPOINT_PATH.get(system, "/sparql")
         paths = {mix: paths_for(mix, units, path) for mix in ("lookup", "analytic")}
@@ -112,6 +129,10 @@ def main() -> None:
             load = wait(f"http://127.0.0.1:{args.port}{path}?query=ASK%7B%7D", process)
             # warm-up, not recorded: every server process up, caches filled, for every system alike
             run_wrk(f"http://127.0.0.1:{args.port}", paths["lookup"], 8, 5)
+            if args.per_query:
+                timings[system] = per_query(f"http://127.0.0.1:{args.port}", path, units)
+                print(f"{system:16} per query {timings[system]}", file=sys.stderr)
+                continue
             for mix in ("lookup", "analytic"):
                 for concurrency in (1, 8):
                     paths_file = paths[mix]
@@ -127,7 +148,18 @@ def main() -> None:
             except subprocess.TimeoutExpired:  # rdflib-endpoint ignores SIGTERM while a query runs
                 process.kill()
                 process.wait()
-    print(report(rows, args))
+    print(per_query_report(timings) if args.per_query else report(rows, args))
+
+
+def per_query_report(timings: dict[str, dict[str, float]]) -> str:
+    systems = list(timings)
+    lines = ["| query | " + " | ".join(f"{s} s" for s in systems) + " | ratio |", "|---|" + "---|" * (len(systems) + 1)]
+    names = list(next(iter(timings.values())))
+    for name in [*names, "all five"]:
+        values = [sum(t.values()) if name == "all five" else t[name] for t in timings.values()]
+        ratio = f"{values[-1] / values[0]:.1f}x" if len(values) > 1 and values[0] else "n/a"
+        lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + f" | {ratio} |")
+    return "\n".join(lines)
 
 
 def report(rows: list[dict], args) -> str:

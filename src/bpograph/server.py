@@ -1,8 +1,12 @@
 """``bpograph serve``: a supervisor and pre-forked server processes.
 
 The supervisor builds the store once, binds the listening socket and starts ``workers`` server
-processes. Each one opens the store read-only and runs waitress with the Flask app on the shared
-socket, so requests are spread over every core and no request crosses to another process.
+processes. Each one loads its own in-memory copy of the data (from one N-Quads dump the
+supervisor writes; with ``memory`` off it opens the on-disk store read-only) and runs waitress
+with the Flask app on the shared socket, so requests are spread over every core and no request
+crosses to another process. The processes balance connections among themselves through a small
+shared array of connection counts.
+
 Queries run on threads of the server process (:class:`~bpograph.runner.ThreadRunner`). When a
 query outlives its time limit, its client gets a 503 at once and the process *retires*: it stops
 accepting connections, closes its keep-alive connections as each falls idle, and exits within
@@ -265,9 +269,13 @@ def _dump(store: StoreInfo) -> str:
 
     handle, name = tempfile.mkstemp(prefix="bpograph-", suffix=".nq")
     os.close(handle)
-    disk = ox.Store.read_only(str(store.path))
     try:
-        disk.dump(name, format=ox.RdfFormat.N_QUADS)
-    finally:
-        del disk
+        disk = ox.Store.read_only(str(store.path))
+        try:
+            disk.dump(name, format=ox.RdfFormat.N_QUADS)
+        finally:
+            del disk
+    except OSError as exc:
+        os.unlink(name)
+        raise RuntimeError(f"cannot write the data for the server processes to {name}: {exc}") from None
     return name
