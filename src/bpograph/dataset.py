@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.sax
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,12 @@ QUAD_FORMATS = frozenset({"trig", "nquads"})
 #: The folders of the shipped knowledge graph, in load order.
 KNOWLEDGE_DIRS = ("ontology", "data")
 SHAPES_DIR = "shapes"
+
+
+def file_iri(path: Path) -> str:
+    """The absolute ``file:`` IRI of ``path`` as given: ``..`` folded, symbolic links kept, so
+    that a file reached through a link is named by the path its user (or a test manifest) knows."""
+    return Path(os.path.abspath(path)).as_uri()
 
 
 def resource_root() -> Path:
@@ -86,7 +93,7 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
         raise InputError(str(path), exc.strerror or str(exc)) from None
     scratch: Graph = Dataset() if fmt in QUAD_FORMATS else Graph()
     try:
-        scratch.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        scratch.parse(data=data, format=fmt, publicID=file_iri(path))
     except BadSyntax as exc:
         raise InputError(str(path), _bad_syntax_reason(exc), exc.lines + 1) from None
     except xml.sax.SAXParseException as exc:

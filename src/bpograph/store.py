@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Settings
-from .dataset import FORMATS, QUAD_FORMATS, shipped_files, shipped_graph_name
+from .dataset import FORMATS, QUAD_FORMATS, file_iri, shipped_files, shipped_graph_name
 from .errors import InputError
 
 #: rdflib parser name (dataset.FORMATS) -> Oxigraph format.
@@ -65,7 +65,7 @@ def _load(store: ox.Store, path: Path, to_graph, digest) -> None:
         # an empty file still makes a (empty) named graph that GRAPH ?g can find
         store.add_graph(target)
     try:
-        store.bulk_load(data, format=OX_FORMATS[fmt_name], base_iri=path.resolve().as_uri(), to_graph=target)
+        store.bulk_load(data, format=OX_FORMATS[fmt_name], base_iri=file_iri(path), to_graph=target)
     except SyntaxError as exc:
         raise InputError(str(path), *_position(str(exc))) from None
 
@@ -169,7 +169,7 @@ def build_store(settings: Settings) -> StoreInfo:
             _load(store, Path(name), ox.DefaultGraph(), digest)
         for name in settings.named:
             file = Path(name)
-            _load(store, file, ox.NamedNode(file.resolve().as_uri()), digest)
+            _load(store, file, ox.NamedNode(file_iri(file)), digest)
         for iri, name in settings.graphs:
             _load(store, Path(name), ox.NamedNode(iri), digest)
         store.flush()

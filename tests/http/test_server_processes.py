@@ -131,3 +131,16 @@ def test_in_memory_and_on_disk_serve_the_same_dataset(tmp_path, mode):
     assert empty.resolve().as_uri() in names  # the empty graph exists in either mode
     assert len(names) == 13
     assert int(total["results"]["bindings"][0]["n"]["value"]) == healthz["triples"]
+
+
+def test_a_named_file_reached_through_a_link_is_named_by_the_path_given(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "g.nt").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    given = tmp_path / "link" / "sub" / ".." / "g.nt"
+    (real / "sub").mkdir()
+    with running_server("--no-default-data", "--named", str(given), log_path=tmp_path / "serve.log") as base:
+        listed = json.loads(fetch("GET", base + "/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g { } }"}).body)
+    names = [row["g"]["value"] for row in listed["results"]["bindings"]]
+    assert names == [(tmp_path / "link" / "g.nt").as_uri()]
