@@ -26,7 +26,7 @@ class Settings:
     timeout: float = _setting(30.0, "Longest a query may run, in seconds; a request's 'timeout' can only lower it.")
     max_rows: int = _setting(10_000, "Most result rows (or triples) returned; larger results are cut and say so.")
     max_request_bytes: int = _setting(1_048_576, "Largest request body accepted; larger ones get 413.")
-    workers: int = _setting(2, "Server processes of bpograph serve, each with its own read-only view of the store (or query worker processes under another WSGI server).")
+    workers: int = _setting(2, "Server processes of bpograph serve, each with its own copy (or read-only view) of the data; under another WSGI server, query worker processes.")
     threads: int = _setting(4, "Threads per server process that handle requests (each runs its queries on a query thread of its own).")
     memory: bool = _setting(True, "Each server process of bpograph serve queries its own in-memory copy of the data (several times faster; about 0.6 GB per million triples per process). Off: the processes share the on-disk store read-only. Always off with updates.")
     update: bool = _setting(False, "Accept SPARQL updates (off by default: the endpoint is read-only). For scratch stores and tests.")
