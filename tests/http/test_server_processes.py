@@ -51,8 +51,11 @@ def supervisor_pid(port: int) -> int:
 
 @pytest.fixture()
 def server(tmp_path):
-    with running_server("--timeout", "1", "--workers", "2", log_path=tmp_path / "serve.log") as base:
-        yield base, supervisor_pid(int(base.rsplit(":", 1)[1])), tmp_path / "serve.log"
+    log = tmp_path / "serve.log"
+    with running_server("--timeout", "1", "--workers", "2", log_path=log) as base:
+        # /healthz answers once the first process serves; the supervisor says when all do
+        assert wait_for(lambda: "SPARQL endpoint at" in log.read_text(), 60), log.read_text()
+        yield base, supervisor_pid(int(base.rsplit(":", 1)[1])), log
 
 
 def wait_for(condition, seconds: float) -> bool:
