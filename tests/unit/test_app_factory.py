@@ -1,0 +1,31 @@
+"""``create_app()`` for other WSGI servers (flask run, gunicorn): queries run in worker
+processes, so the time limit still stops a runaway query there."""
+
+import json
+
+import pytest
+
+from bpograph.config import Settings
+from bpograph.web import create_app
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app(Settings(timeout=2, workers=1))
+    yield app.test_client()
+    app.extensions["bpograph.shutdown"]()
+
+
+def test_the_factory_app_answers_queries(client):
+    reply = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert reply.status_code == 200
+    assert int(json.loads(reply.data)["results"]["bindings"][0]["n"]["value"]) > 5000
+
+
+def test_the_factory_app_stops_a_runaway_query_and_goes_on(client):
+    reply = client.get("/sparql", query_string={"query": HEAVY, "timeout": "0.5"})
+    assert reply.status_code == 503 and b"time limit of 0.5 s" in reply.data
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
