@@ -148,25 +148,25 @@ class QueryService:
 
         from .formats import TABULAR
 
-        request = QueryRequest(query=query, tabular=TABULAR[0].media_type, graph=None,
-                               max_rows=INTERNAL_MAX_ROWS, bindings=tuple((bindings or {}).items()))
-        answer = self.pool.run(request, self.settings.timeout)
-        if answer.status != 200:
-            raise QueryError(answer.message, answer.status)
+        answer = self._internal(QueryRequest(query=query, tabular=TABULAR[0].media_type, graph=None,
+                                             max_rows=INTERNAL_MAX_ROWS, bindings=tuple((bindings or {}).items())))
         return json.loads(answer.body)["results"]["bindings"]
 
     def construct(self, query: str, media_type: str, bindings: dict[str, str] | None = None) -> Answer:
         """Run one of bpograph's own CONSTRUCT queries, serialised as ``media_type``."""
-        request = QueryRequest(query=query, tabular=None, graph=media_type,
-                               max_rows=INTERNAL_MAX_ROWS, bindings=tuple((bindings or {}).items()))
-        answer = self.pool.run(request, self.settings.timeout)
-        if answer.status != 200:
-            raise QueryError(answer.message, answer.status)
-        return answer
+        return self._internal(QueryRequest(query=query, tabular=None, graph=media_type,
+                                           max_rows=INTERNAL_MAX_ROWS, bindings=tuple((bindings or {}).items())))
 
     def dump(self, media_type: str) -> Answer:
         """The whole served dataset in ``media_type`` (TriG, N-Quads, JSON-LD, Turtle...)."""
-        answer = self.pool.run(DumpRequest(media_type), self.settings.timeout)
+        return self._internal(DumpRequest(media_type))
+
+    def _internal(self, request: QueryRequest | DumpRequest) -> Answer:
+        """Run one of bpograph's own requests within the server's time limit.
+
+        :raise QueryError: it failed or timed out (with the answer's status and message).
+        """
+        answer = self.pool.run(request, self.settings.timeout)
         if answer.status != 200:
             raise QueryError(answer.message, answer.status)
         return answer

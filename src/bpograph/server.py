@@ -168,10 +168,10 @@ class Supervisor:
         self.sock = sock
         self.size = 1 if settings.update else settings.workers  # a store has one writer
         self.dump: str | None = None
+        self._context = multiprocessing.get_context("spawn")
         # connections per process, in shared memory; a slot reads 0 while its first process
         # starts (so the first one ready does not take every early connection) and IDLE_SLOT
         # while nobody serves from it (so that nobody waits for it)
-        self._context = multiprocessing.get_context("spawn")
         self.loads = self._context.RawArray("i", self.size)
         self._processes: list[_Process] = []
         self._stopping = False

@@ -1,5 +1,6 @@
 """The embedded default store: the shipped graph (and any extra files) in an on-disk Oxigraph
-store, built once per server and then opened read-only by every query worker."""
+store, built once per server; the server processes then copy it into memory or open it
+read-only (and query workers, under another WSGI server, open it read-only)."""
 
 from __future__ import annotations
 

@@ -14,15 +14,9 @@ from pathlib import Path
 import pytest
 
 from http_client import fetch
-from serving import running_server
-from test_shutdown import alive, children_of
+from serving import alive, children_of, cpu_seconds, running_server
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_processes(supervisor: int) -> set[int]:

@@ -1,38 +1,14 @@
-"""Stopping `bpograph serve` stops its query workers too, even one busy with a runaway query."""
+"""Stopping `bpograph serve` stops its server processes too, even one busy with a runaway query."""
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from http_client import fetch
-from serving import free_port
+from serving import alive, children_of, free_port
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_sigterm_stops_the_server_and_every_worker(tmp_path):
