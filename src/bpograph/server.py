@@ -238,7 +238,9 @@ class Supervisor:
         except (EOFError, OSError):  # the process is gone; its sentinel says so too
             entry.listening = False
             return
-        if message == RETIRING and not entry.retiring:
+        if message == READY:  # a replacement (the first processes' READY is read by start())
+            log.warning("server process %s serves", entry.process.pid)
+        elif message == RETIRING and not entry.retiring:
             entry.retiring = True
             entry.listening = False
             self.loads[entry.slot] = IDLE_SLOT

@@ -73,7 +73,9 @@ def test_a_runaway_query_is_answered_503_and_its_process_ends_freeing_the_cpu(se
     now = server_processes(supervisor)
     assert now != before
     assert fetch("GET", base + "/sparql", params={"query": "ASK {}"}).status == 200
-    # and nothing runs on: the server processes are idle again
+    # and nothing runs on: once the replacement has loaded its copy, the processes are idle
+    for pid in now - before:
+        assert wait_for(lambda: f"server process {pid} serves" in log.read_text(), 30), log.read_text()
     used = {pid: cpu_seconds(pid) for pid in now}
     time.sleep(1.0)
     busy = sum(cpu_seconds(pid) - seconds for pid, seconds in used.items() if alive(pid))
