@@ -9,7 +9,8 @@ shared array of connection counts.
 
 Queries run on threads of the server process (:class:`~bpograph.runner.ThreadRunner`). When a
 query outlives its time limit, its client gets a 503 at once and the process *retires*: it stops
-accepting connections, closes its keep-alive connections as each falls idle, and exits within
+accepting connections, answers every request with ``Connection: close``, closes each connection
+as it falls idle, and exits within
 ``RETIRE_GRACE`` seconds, which ends the runaway query and frees its CPU. The supervisor starts
 a replacement as soon as a process says it is retiring, and replaces any process that dies.
 """
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: Longest a retiring process waits for its requests in flight before it exits.
 RETIRE_GRACE = 5.0
+#: How long a retiring process waits for the first request of connections that have sent none.
+FIRST_REQUEST_WAIT = 1.0
 #: How often a retiring process looks for connections that fell idle.
 SWEEP_INTERVAL = 0.02
 #: What a load slot reads while no process serves from it: higher than any real count.
@@ -98,6 +101,7 @@ def _serve(settings: Settings, store: StoreInfo, dump: str | None, sock: socket.
     backend = ThreadRunner(_open_store(settings, store, dump), settings.threads, on_overrun=retire.set)
     app = create_app(settings, store=store, backend=backend)
     server = create_server(app, sockets=[sock], threads=settings.threads, ident="bpograph")
+    server.channel_class = _channel_class(retire)
     _balance(server, loads, slot, retire)
     threading.Thread(target=_retire_when_asked, args=(retire, server, status), daemon=True,
                      name="bpograph-retire").start()
@@ -122,6 +126,46 @@ def _balance(server, loads, slot: int, retire: threading.Event) -> None:
     server.readable = balanced_readable
 
 
+def _channel_class(retire: threading.Event):
+    """waitress's connection class, changed in two ways for retiring: once ``retire`` is set,
+    each response says ``Connection: close`` (and the connection closes after it), and each
+    connection counts the requests it has served, so that the sweep closes only connections
+    that are idle between requests, never one whose first request is still on its way."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class Task(WSGITask):
+        def build_response_header(self):
+            if retire.is_set():
+                self.set_close_on_finish()
+            return super().build_response_header()
+
+    class Channel(HTTPChannel):
+        task_class = Task
+        served = 0
+
+        def service(self):
+            super().service()
+            self.served += 1
+
+    return Channel
+
+
+def _idle(channel, *, wait_for_first: bool) -> bool:
+    """Whether nothing is asked of a connection: no request in progress or queued, nothing to
+    send, and no bytes that the kernel holds for waitress to read (a request on its way is
+    answered). While ``wait_for_first``, a connection that has served nothing yet does not count
+    as idle: its client may have connected just before the retirement and be about to ask."""
+    if channel.requests or channel.request is not None or channel.total_outbufs_len:
+        return False
+    if wait_for_first and channel.served == 0:
+        return False
+    try:
+        return not channel.socket.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)  # b"": the client left
+    except OSError:  # nothing to read (BlockingIOError), or the connection is broken
+        return True
+
+
 def _retire_when_asked(retire: threading.Event, server, status: Connection) -> None:
     """Wait for an overrun; then stop accepting, let the requests in flight finish, and exit."""
     retire.wait()
@@ -130,11 +174,14 @@ def _retire_when_asked(retire: threading.Event, server, status: Connection) -> N
     except OSError:
         pass
 
+    patience = time.monotonic() + FIRST_REQUEST_WAIT
+
     def sweep() -> None:  # runs on waitress's loop thread, between its reads and writes
         server.accepting = False
+        wait_for_first = time.monotonic() < patience
         for channel in list(server.active_channels.values()):
-            if not channel.requests and channel.request is None and not channel.total_outbufs_len:
-                channel.will_close = True  # idle: close it (what waitress does to timed-out channels)
+            if _idle(channel, wait_for_first=wait_for_first):
+                channel.will_close = True  # what waitress does to timed-out channels
 
     deadline = time.monotonic() + RETIRE_GRACE
     while time.monotonic() < deadline:

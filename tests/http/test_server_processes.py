@@ -4,11 +4,13 @@ is replaced too; the supervisor keeps the endpoint answering throughout."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,47 @@ def test_a_named_file_reached_through_a_link_is_named_by_the_path_given(tmp_path
         listed = json.loads(fetch("GET", base + "/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g { } }"}).body)
     names = [row["g"]["value"] for row in listed["results"]["bindings"]]
     assert names == [(tmp_path / "link" / "g.nt").as_uri()]
+
+
+@pytest.fixture()
+def one_process(tmp_path):
+    """One server process, so that every connection below is accepted by the one that retires."""
+    with running_server("--timeout", "1", "--workers", "1", log_path=tmp_path / "serve.log") as base:
+        yield int(base.rsplit(":", 1)[1])
+
+
+def test_a_connection_opened_before_a_retirement_is_still_answered(one_process):
+    # the client connected, but its request comes only after the process began to retire
+    waiting = http.client.HTTPConnection("127.0.0.1", one_process, timeout=30)
+    waiting.connect()
+    time.sleep(0.3)  # accepted by the server process by now
+    heavy = fetch("GET", f"http://127.0.0.1:{one_process}/sparql", params={"query": HEAVY})
+    assert heavy.status == 503
+    assert heavy.headers["Connection"] == "close"  # a retiring process keeps no connection alive
+    waiting.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))
+    reply = waiting.getresponse()
+    assert reply.status == 200 and json.loads(reply.read())["boolean"] is True
+    assert reply.getheader("Connection") == "close"
+    waiting.close()
+
+
+def test_a_keep_alive_connection_in_the_middle_of_a_request_is_answered_before_it_is_closed(one_process):
+    kept = http.client.HTTPConnection("127.0.0.1", one_process, timeout=30)
+    kept.request("GET", "/healthz")
+    first = kept.getresponse()
+    first.read()
+    assert first.status == 200 and first.getheader("Connection") is None  # kept alive
+    # the next request is half sent when the process begins to retire
+    body = b"ASK { ?s ?p ?o }"
+    kept.putrequest("POST", "/sparql")
+    kept.putheader("Content-Type", "application/sparql-query")
+    kept.putheader("Content-Length", str(len(body)))
+    kept.endheaders(body[:5])
+    time.sleep(0.3)
+    heavy = fetch("GET", f"http://127.0.0.1:{one_process}/sparql", params={"query": HEAVY})
+    assert heavy.status == 503
+    kept.send(body[5:])
+    reply = kept.getresponse()
+    assert reply.status == 200 and json.loads(reply.read())["boolean"] is True
+    assert reply.getheader("Connection") == "close"
+    kept.close()
