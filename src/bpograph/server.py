@@ -66,24 +66,32 @@ def listen(host: str, port: int) -> socket.socket:
 # ---------------------------------------------------------------- the server process
 
 
-def _open_store(settings: Settings, store: StoreInfo, dump: str | None):
-    """This process's store: the on-disk one (read-write with updates on), or an in-memory copy
-    loaded from the supervisor's N-Quads dump, with the empty named graphs the dump cannot hold."""
+@dataclass(frozen=True)
+class _Dump:
+    """What a server process loads its in-memory copy from: the store as N-Quads, and the names
+    of its named graphs (N-Quads cannot hold a graph that has no triples)."""
+
+    path: str
+    graphs: tuple
+
+
+def _open_store(settings: Settings, store: StoreInfo, dump: _Dump | None):
+    """This process's store: the on-disk one (read-write with updates on; read-only without a
+    dump), or an in-memory copy of the supervisor's dump."""
     import pyoxigraph as ox
 
     if settings.update:
         return ox.Store(str(store.path))
-    disk = ox.Store.read_only(str(store.path))
     if dump is None:
-        return disk
+        return ox.Store.read_only(str(store.path))
     memory = ox.Store()
-    memory.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-    for graph in disk.named_graphs():
+    memory.bulk_load(path=dump.path, format=ox.RdfFormat.N_QUADS)
+    for graph in dump.graphs:
         memory.add_graph(graph)
     return memory
 
 
-def _serve(settings: Settings, store: StoreInfo, dump: str | None, sock: socket.socket, status: Connection,
+def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socket.socket, status: Connection,
            loads, slot: int) -> None:
     """Entry point of one server process; ``loads[slot]`` is where it posts its connection count."""
     die_with_parent()
@@ -214,7 +222,7 @@ class Supervisor:
         self.store = store
         self.sock = sock
         self.size = 1 if settings.update else settings.workers  # a store has one writer
-        self.dump: str | None = None
+        self.dump: _Dump | None = None
         self._context = multiprocessing.get_context("spawn")
         # connections per process, in shared memory; a slot reads 0 while its first process
         # starts (so the first one ready does not take every early connection) and IDLE_SLOT
@@ -306,11 +314,11 @@ class Supervisor:
             entry.status.close()
         self._processes.clear()
         if self.dump is not None:
-            os.unlink(self.dump)
+            os.unlink(self.dump.path)
             self.dump = None
 
 
-def _dump(store: StoreInfo) -> str:
+def _dump(store: StoreInfo) -> _Dump:
     """The whole store as one N-Quads file, which each server process loads into memory."""
     import tempfile
 
@@ -322,9 +330,10 @@ def _dump(store: StoreInfo) -> str:
         disk = ox.Store.read_only(str(store.path))
         try:
             disk.dump(name, format=ox.RdfFormat.N_QUADS)
+            graphs = tuple(disk.named_graphs())
         finally:
             del disk
     except OSError as exc:
         os.unlink(name)
         raise RuntimeError(f"cannot write the data for the server processes to {name}: {exc}") from None
-    return name
+    return _Dump(name, graphs)
