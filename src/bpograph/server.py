@@ -10,9 +10,9 @@ shared array of connection counts.
 Queries run on threads of the server process (:class:`~bpograph.runner.ThreadRunner`). When a
 query outlives its time limit, its client gets a 503 at once and the process *retires*: it stops
 accepting connections, answers every request with ``Connection: close``, closes each connection
-as it falls idle, and exits within
-``RETIRE_GRACE`` seconds, which ends the runaway query and frees its CPU. The supervisor starts
-a replacement as soon as a process says it is retiring, and replaces any process that dies.
+as it falls idle, and exits within ``RETIRE_GRACE`` seconds, which ends the runaway query and
+frees its CPU. The supervisor starts a replacement as soon as a process says it is retiring, and
+replaces any process that dies.
 """
 
 from __future__ import annotations
@@ -136,9 +136,9 @@ def _balance(server, loads, slot: int, retire: threading.Event) -> None:
 
 def _channel_class(retire: threading.Event):
     """waitress's connection class, changed in two ways for retiring: once ``retire`` is set,
-    each response says ``Connection: close`` (and the connection closes after it), and each
-    connection counts the requests it has served, so that the sweep closes only connections
-    that are idle between requests, never one whose first request is still on its way."""
+    each response says ``Connection: close`` (and the connection closes after it); and each
+    connection counts the requests it has served, so that the sweep can give one that has not
+    asked anything yet the time to ask (its client may have connected a moment before)."""
     from waitress.channel import HTTPChannel
     from waitress.task import WSGITask
 
