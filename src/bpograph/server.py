@@ -144,8 +144,8 @@ def _channel_class(retire: threading.Event):
 
     class Task(WSGITask):
         def build_response_header(self):
-            if retire.is_set():
-                self.set_close_on_finish()
+            if retire.is_set():  # answer as if the client had asked to close, in HTTP/1.0 or 1.1
+                self.request.headers["CONNECTION"] = "close"
             return super().build_response_header()
 
     class Channel(HTTPChannel):

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import threading
 import time
 import urllib.parse
@@ -167,6 +168,20 @@ def test_a_connection_opened_before_a_retirement_is_still_answered(one_process):
     assert reply.status == 200 and json.loads(reply.read())["boolean"] is True
     assert reply.getheader("Connection") == "close"
     waiting.close()
+
+
+def test_an_http_1_0_keep_alive_request_to_a_retiring_process_is_told_close_once(one_process):
+    waiting = socket.create_connection(("127.0.0.1", one_process), timeout=10)
+    time.sleep(0.3)
+    assert fetch("GET", f"http://127.0.0.1:{one_process}/sparql", params={"query": HEAVY}).status == 503
+    waiting.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    received = b""
+    while chunk := waiting.recv(65536):  # the process closes the connection after its answer
+        received += chunk
+    waiting.close()
+    head = received.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    assert head[0].startswith("HTTP/1.0 200")
+    assert [line for line in head if line.lower().startswith("connection:")] == ["Connection: close"]
 
 
 def test_a_keep_alive_connection_in_the_middle_of_a_request_is_answered_before_it_is_closed(one_process):
