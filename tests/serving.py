@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 W3C = Path(__file__).parents[2] / "shared" / "w3c-rdf-tests" / "sparql" / "sparql11"
+#: A query that runs far past any time limit the tests set (a three-way cross product).
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def free_port() -> int:
@@ -24,8 +26,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*args: str, log_path: Path) -> Iterator[str]:
-    """Start `python -m bpograph serve ARGS` and yield its base URL once /healthz answers.
+def server_process(*args: str, log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `python -m bpograph serve ARGS`; yield its base URL and its process (the
+    supervisor) once /healthz answers, and stop it afterwards.
 
     If the server dies or does not answer, the failure shows its log.
     """
@@ -50,13 +53,20 @@ def running_server(*args: str, log_path: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail(f"bpograph serve did not answer within 60 s:\n{log_path.read_text()}")
             time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def running_server(*args: str, log_path: Path) -> Iterator[str]:
+    """:func:`server_process`, for tests that need only the base URL."""
+    with server_process(*args, log_path=log_path) as (base, _):
+        yield base
 
 
 # ---------------------------------------------------------------- processes, from /proc

@@ -42,15 +42,14 @@ class _Job:
 class ThreadRunner:
     """``size`` query threads over one Oxigraph store; thread-safe.
 
-    :param on_overrun: called once, from the request thread, the first time a query outlives
-        its time limit (the process must then be retired).
+    :param on_overrun: called from the request thread whenever a query outlives its time limit
+        (the process must then be retired; a second call must do no harm).
     """
 
     def __init__(self, store: ox.Store, size: int, on_overrun: Callable[[], None]) -> None:
         self._store = store
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._on_overrun = on_overrun
-        self._overrun = threading.Event()
         self.size = size
         for number in range(size):
             threading.Thread(target=self._work, name=f"bpograph-query-{number}", daemon=True).start()
@@ -72,9 +71,7 @@ class ThreadRunner:
         self._jobs.put(job)
         if job.done.acquire(timeout=timeout):
             return job.answer
-        if not self._overrun.is_set():
-            self._overrun.set()
-            self._on_overrun()
+        self._on_overrun()
         return Answer(503, message=f"the query ran longer than its time limit of {timeout:g} s and was stopped")
 
     def close(self) -> None:

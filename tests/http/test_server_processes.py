@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 
 from http_client import fetch
-from serving import alive, children_of, cpu_seconds, running_server
-
-HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+from serving import HEAVY, alive, children_of, cpu_seconds, running_server, server_process
 
 
 def server_processes(supervisor: int) -> set[int]:
@@ -34,25 +32,13 @@ def server_processes(supervisor: int) -> set[int]:
     return found
 
 
-def supervisor_pid(port: int) -> int:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_text().split("\0")
-            except OSError:
-                continue
-            if "serve" in cmdline and str(port) in cmdline and "bpograph" in cmdline:
-                return int(entry.name)
-    raise AssertionError(f"no bpograph serve on port {port}")
-
-
 @pytest.fixture()
 def server(tmp_path):
     log = tmp_path / "serve.log"
-    with running_server("--timeout", "1", "--workers", "2", log_path=log) as base:
+    with server_process("--timeout", "1", "--workers", "2", log_path=log) as (base, supervisor):
         # /healthz answers once the first process serves; the supervisor says when all do
         assert wait_for(lambda: "SPARQL endpoint at" in log.read_text(), 60), log.read_text()
-        yield base, supervisor_pid(int(base.rsplit(":", 1)[1])), log
+        yield base, supervisor.pid, log
 
 
 def wait_for(condition, seconds: float) -> bool:

@@ -17,13 +17,13 @@ from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, JSONLD, POST, SPARQLW
 from bpograph.namespaces import BPO, SD, VOID
 
 from http_client import fetch
+from serving import HEAVY
 
 PREFIXES = """PREFIX bpo: <https://w3id.org/bpograph/def/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 KINDS = PREFIXES + """SELECT ?kind ?label WHERE {
   ?kind skos:inScheme bpo:KindsScheme ; skos:prefLabel ?label . FILTER(LANG(?label) = "et") } ORDER BY ?kind"""
-HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def wrapper(endpoint: str, query: str, fmt=JSON, method: str = "GET") -> SPARQLWrapper:

@@ -7,8 +7,7 @@ import pytest
 
 from bpograph.config import Settings
 from bpograph.web import create_app
-
-HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+from serving import HEAVY
 
 
 @pytest.fixture(scope="module")

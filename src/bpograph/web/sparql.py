@@ -50,7 +50,7 @@ def common_headers(response: Response) -> Response:
         missing = [token for token in ("Accept", "Accept-Encoding") if token.lower() not in present]
         if missing:
             headers["Vary"] = ", ".join([vary, *missing])
-    if (
+    if (  # the raw substring test first: it spares most requests the parsed one (which heeds q=0)
         "gzip" in request.headers.get("Accept-Encoding", "")
         and response.status_code == 200
         and not response.direct_passthrough
