@@ -198,7 +198,7 @@ def _write_atomically(target: Path, payload: bytes) -> None:
               help="Serve a persistent store in this folder (made with the shipped graph and the files given if new).")
 @click.option("--update", "allow_update", is_flag=True,
               help="Accept SPARQL updates (off by default; the endpoint is then read-write). For scratch stores and tests.")
-@click.option("--allow-service", multiple=True, help="Endpoint IRI prefix that SERVICE may call. Repeatable; default none.")
+@click.option("--allow-service", multiple=True, help="An endpoint that SERVICE may call: an http(s) URL (scheme, host, port and path prefix must match). Repeatable; default none.")
 @click.option("--on-disk", is_flag=True,
               help="Query the on-disk store instead of an in-memory copy per server process (for data larger than memory).")
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update,
@@ -218,6 +218,13 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
         update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
     )
+    from .safety.allowlist import Allowlist
+
+    try:
+        Allowlist.of(settings.allow_service)
+    except ValueError as exc:
+        click.echo(f"bpograph serve: --allow-service {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     try:
         sock = listen(settings.host, settings.port)
     except OSError as exc:

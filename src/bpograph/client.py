@@ -28,18 +28,26 @@ def run_embedded(query: str, fmt: str) -> bytes:
 
     :raise ClientError: the query is not valid SPARQL or cannot be evaluated.
     """
-    import pyoxigraph as ox
-
     from .config import Settings
-    from .engine import QueryRequest, execute
+    from .engine import QueryRequest
+    from .safety.query_guard import Refused, check_query
     from .store import build_store
+    from .workers import QueryPool
 
-    info = build_store(Settings())
     try:
-        store = ox.Store.read_only(str(info.path))
-        answer = execute(store, QueryRequest(query, tabular=MEDIA[fmt] if fmt != "turtle" else None,
-                                             graph="text/turtle", max_rows=1_000_000))
-        del store
+        checked = check_query(query)
+    except Refused as exc:
+        raise ClientError(exc.message, bad_query=True) from None
+    settings = Settings()
+    info = build_store(settings)
+    try:
+        # one query worker process: it can open no network socket, and the time limit stops it
+        pool = QueryPool(info.path, 1)
+        try:
+            answer = pool.run(QueryRequest(query, tabular=MEDIA[fmt] if fmt != "turtle" else None, graph="text/turtle",
+                                           max_rows=1_000_000, query_has_dataset=checked.has_from), settings.timeout)
+        finally:
+            pool.close()
     finally:
         info.close()
     if answer.status == 406:

@@ -30,7 +30,7 @@ class Settings:
     threads: int = _setting(4, "Threads per server process that handle requests (each runs its queries on a query thread of its own).")
     memory: bool = _setting(True, "Each server process of bpograph serve queries its own in-memory copy of the data (several times faster; about 0.6 GB per million triples per process). Off: the processes share the on-disk store read-only. Always off with updates.")
     update: bool = _setting(False, "Accept SPARQL updates (off by default: the endpoint is read-only). For scratch stores and tests.")
-    allow_service: tuple[str, ...] = _setting((), "Endpoint IRI prefixes that SERVICE may call (default: none).")
+    allow_service: tuple[str, ...] = _setting((), "Endpoints that SERVICE may call: http(s) URLs, each allowing its scheme, host, port and path prefix (default: none; without one, server processes can open no network socket).")
     base_iri: str = _setting("https://w3id.org/bpograph/", "Base of the IRIs served as pages.")
 
     @classmethod

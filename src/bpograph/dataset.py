@@ -14,6 +14,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
 from .namespaces import GRAPH, bind_prefixes
+from .safety.jsonld import RemoteContextError, check_contexts
+from .safety.rdfxml import EntityError, check_entities
 
 #: File suffix -> rdflib parser name. Quad formats (TriG, N-Quads) carry their own graphs.
 FORMATS: dict[str, str] = {
@@ -78,6 +80,28 @@ def rdf_format(path: Path, declared: str | None = None) -> str:
     return fmt
 
 
+def check_safe(path: Path, data: bytes, fmt: str) -> None:
+    """Refuse what no parser may act on: RDF/XML entities that could expand without bound or reach
+    outside the file, and JSON-LD contexts named by URL (which rdflib would fetch).
+
+    :raise InputError: with the file, the reason and, where known, the line.
+    """
+    if fmt == "xml":
+        try:
+            check_entities(data)
+        except EntityError as exc:
+            raise InputError(str(path), exc.reason, exc.line) from None
+    elif fmt == "json-ld":
+        try:
+            check_contexts(data)
+        except RemoteContextError as exc:
+            raise InputError(str(path), exc.reason) from None
+        except json.JSONDecodeError as exc:
+            raise InputError(str(path), exc.msg, exc.lineno) from None
+        except RecursionError:
+            raise InputError(str(path), "the JSON nests too deeply") from None
+
+
 def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
     """Parse one file into ``target`` (a Graph, or a Dataset for quad formats).
 
@@ -91,6 +115,7 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), exc.strerror or str(exc)) from None
+    check_safe(path, data, fmt)
     scratch: Graph = Dataset() if fmt in QUAD_FORMATS else Graph()
     try:
         scratch.parse(data=data, format=fmt, publicID=file_iri(path))

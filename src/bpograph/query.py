@@ -12,7 +12,8 @@ from .config import Settings
 from .engine import Answer, DumpRequest, QueryRequest, UpdateRequest
 from .errors import BpographError
 from .formats import Preferences
-from .sparql_scan import add_using, scan
+from .safety.allowlist import Allowlist
+from .safety.query_guard import Refused, add_using, check_query, check_update
 from .store import StoreInfo
 
 
@@ -65,25 +66,20 @@ class QueryService:
             raise QueryError(f"timeout must be a positive number of seconds; got '{requested}'")
         return min(seconds, self.settings.timeout)
 
+    def __post_init__(self) -> None:
+        self.allowlist = Allowlist.of(self.settings.allow_service)
+
     def check(self, query: str) -> bool:
-        """Refuse what a read-only endpoint without network access must not run.
+        """Refuse what a read-only endpoint without network access must not run
+        (:mod:`bpograph.safety.query_guard`).
 
         :return: whether the query brings its own dataset (FROM / FROM NAMED).
-        :raise QueryError: an update, or a SERVICE whose endpoint is not allowlisted.
+        :raise QueryError: an update, a SERVICE not allowlisted, or a query too deep or too long.
         """
-        found = scan(query)
-        if found.update_keywords:
-            words = ", ".join(sorted(found.update_keywords))
-            raise QueryError(f"this endpoint is read-only: the query operation does not run updates ({words})")
-        for target in found.services:
-            if target.startswith("?") or not target:
-                raise QueryError("SERVICE with a variable endpoint is not allowed; name the endpoint IRI")
-            if not any(target.startswith(prefix) for prefix in self.settings.allow_service):
-                raise QueryError(
-                    f"SERVICE <{target}> is not allowed: this endpoint calls no other endpoint unless its "
-                    "operator allowlists it (bpograph serve --allow-service PREFIX)"
-                )
-        return found.has_from
+        try:
+            return check_query(query, self.allowlist).has_from
+        except Refused as exc:
+            raise QueryError(exc.message) from None
 
     def answer(
         self,
@@ -127,15 +123,11 @@ class QueryService:
         if not self.settings.update:
             raise QueryError("this endpoint is read-only: updates are not accepted", 403)
         limit = self.time_limit(timeout)
-        found = scan(update)
-        if "LOAD" in found.update_keywords:
-            raise QueryError("LOAD is refused: an update may not fetch data from the network")
-        if found.services:
-            raise QueryError("SERVICE is refused inside updates")
         try:
+            check_update(update)
             update = add_using(update, using_graphs, using_named_graphs)
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
+        except Refused as exc:
+            raise QueryError(exc.message) from None
         return self.pool.run(UpdateRequest(update, base_iri), limit)
 
     def select(self, query: str, bindings: dict[str, str] | None = None) -> list[dict[str, dict]]:

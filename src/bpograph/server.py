@@ -105,6 +105,8 @@ def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socke
     from .runner import ThreadRunner
     from .web import create_app
 
+    if not settings.allow_service:
+        _forbid_network()
     retire = threading.Event()
     backend = ThreadRunner(_open_store(settings, store, dump), settings.threads, on_overrun=retire.set)
     app = create_app(settings, store=store, backend=backend)
@@ -115,6 +117,17 @@ def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socke
                      name="bpograph-retire").start()
     status.send(READY)
     server.run()
+
+
+def _forbid_network() -> None:
+    """No network sockets for this process from now on (the listening socket is inherited):
+    the second barrier behind the query guard, for servers with no SERVICE allowlist."""
+    from .safety import sandbox
+
+    if not sandbox.available():
+        log.warning("this system has no seccomp network filter: only the query guard keeps queries off the network")
+        return
+    sandbox.forbid_network()
 
 
 def _balance(server, loads, slot: int, retire: threading.Event) -> None:

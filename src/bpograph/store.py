@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Settings
-from .dataset import FORMATS, QUAD_FORMATS, file_iri, shipped_files, shipped_graph_name
+from .dataset import FORMATS, QUAD_FORMATS, check_safe, file_iri, shipped_files, shipped_graph_name
 from .errors import InputError
 
 #: rdflib parser name (dataset.FORMATS) -> Oxigraph format.
@@ -60,6 +60,7 @@ def _load(store: ox.Store, path: Path, to_graph, digest) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), exc.strerror or str(exc)) from None
+    check_safe(path, data, fmt_name)
     digest.update(path.name.encode() + b"\0" + data)
     target = None if fmt_name in QUAD_FORMATS else to_graph
     if isinstance(target, ox.NamedNode):

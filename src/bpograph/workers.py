@@ -32,13 +32,18 @@ def die_with_parent() -> None:
         pass
 
 
-def _serve(store_path: str, conn: Connection, writable: bool = False) -> None:
-    """Worker process: answer requests from ``conn`` until the parent closes it."""
+def _serve(store_path: str, conn: Connection, writable: bool = False, network: bool = False) -> None:
+    """Worker process: answer requests from ``conn`` until the parent closes it. Without
+    ``network`` (no SERVICE allowlist) the process can open no network socket."""
     die_with_parent()
     import pyoxigraph as ox
 
     from .engine import execute
+    from .runner import on_query_stack
+    from .safety import sandbox
 
+    if not network and sandbox.available():
+        sandbox.forbid_network()
     store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     conn.send("ready")
     while True:
@@ -46,7 +51,7 @@ def _serve(store_path: str, conn: Connection, writable: bool = False) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, request))
+        conn.send(on_query_stack(execute, store, request))
 
 
 @dataclass(eq=False)
@@ -67,9 +72,10 @@ class QueryPool:
     updates (a store has one writer; readers may not open it beside a writer).
     """
 
-    def __init__(self, store_path: Path, size: int, writable: bool = False) -> None:
+    def __init__(self, store_path: Path, size: int, writable: bool = False, network: bool = False) -> None:
         self._path = str(store_path)
         self._writable = writable
+        self._network = network
         size = 1 if writable else size
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -81,7 +87,7 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(self._path, child, self._writable), daemon=True, name="bpograph-query")
+        process = self._context.Process(target=_serve, args=(self._path, child, self._writable, self._network), daemon=True, name="bpograph-query")
         process.start()
         child.close()
         if not parent.poll(60) or parent.recv() != "ready":

@@ -100,9 +100,9 @@ def eval_server(w3c_dir, tmp_path_factory):
 
 
 def has_own_dataset(query: str) -> bool:
-    from bpograph.sparql_scan import scan
+    from bpograph.safety.query_guard import check_query
 
-    return scan(query).has_from
+    return check_query(query).has_from
 
 
 def ask(endpoint: str, test) -> tuple:

@@ -29,7 +29,8 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
     store = build_store(settings) if store is None else store
     if backend is None:
         try:
-            backend = QueryPool(store.path, settings.workers, writable=settings.update)
+            backend = QueryPool(store.path, settings.workers, writable=settings.update,
+                                network=bool(settings.allow_service))
         except BaseException:
             if owned:
                 store.close()
