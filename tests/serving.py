@@ -100,3 +100,15 @@ def cpu_seconds(pid: int) -> float:
     """CPU time ``pid`` has used, user and system."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(supervisor: int) -> set[int]:
+    """The server processes a supervisor spawned (not multiprocessing's resource tracker)."""
+    found = set()
+    for pid in children_of(supervisor):
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.add(pid)
+        except OSError:
+            continue
+    return found

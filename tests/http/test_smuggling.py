@@ -15,7 +15,7 @@ import pytest
 from bpograph.safety import sandbox
 from canary import canary_server
 from http_client import fetch
-from serving import children_of, server_process
+from serving import server_process, server_processes
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
 from test_guard_against_engine import compose  # noqa: E402 - the generator the guard is tested with
@@ -88,19 +88,13 @@ def test_from_names_graphs_of_the_store_and_fetches_nothing(server, canary):
 @pytest.mark.skipif(not sandbox.available(), reason="seccomp filters need Linux on x86_64 or aarch64")
 def test_every_server_process_runs_under_the_network_filter(server):
     _, supervisor = server
-    processes = [pid for pid in children_of(supervisor.pid) if _is_server(pid)]
+    processes = server_processes(supervisor.pid)
     assert len(processes) >= 2
     for pid in processes:
         status = Path(f"/proc/{pid}/status").read_text()
         assert "Seccomp:\t2" in status, status  # mode 2: a filter is installed
     # the supervisor itself keeps its network (it builds the store; it runs no query)
     assert "Seccomp:\t0" in Path(f"/proc/{supervisor.pid}/status").read_text()
-
-
-def _is_server(pid: int) -> bool:
-    """A spawned server process (not multiprocessing's resource tracker)."""
-    command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    return b"multiprocessing.spawn" in command or b"spawn_main" in command
 
 
 def test_updates_load_nothing_either(tmp_path, canary):
