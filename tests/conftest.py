@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,18 @@ def shared_dir() -> Path:
     if not candidate.is_dir():
         pytest.skip(f"{candidate} is absent: tests that read the shared specification cannot run")
     return candidate
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# No background traffic: this machine's network is closed, and the tests must not depend on it.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()

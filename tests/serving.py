@@ -17,6 +17,9 @@ import pytest
 W3C = Path(__file__).parents[2] / "shared" / "w3c-rdf-tests" / "sparql" / "sparql11"
 #: A query that runs far past any time limit the tests set (a three-way cross product).
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: The update key of the test servers started with --update (through BPOGRAPH_UPDATE_KEY).
+UPDATE_KEY = "test-update-key-4f1c9a7e2b"
+UPDATE_AUTH = {"Authorization": f"Bearer {UPDATE_KEY}"}
 
 
 def free_port() -> int:
@@ -26,17 +29,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def server_process(*args: str, log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def server_process(*args: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `python -m bpograph serve ARGS`; yield its base URL and its process (the
-    supervisor) once /healthz answers, and stop it afterwards.
+    supervisor) once /healthz answers, and stop it afterwards. With ``--update`` among the
+    arguments the server gets :data:`UPDATE_KEY` (unless ``env`` says otherwise).
 
     If the server dies or does not answer, the failure shows its log.
     """
     port = free_port()
+    environment = dict(os.environ)
+    if "--update" in args:
+        environment["BPOGRAPH_UPDATE_KEY"] = UPDATE_KEY
+    environment.update(env or {})
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "bpograph", "serve", "--port", str(port), *args],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, env=environment,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -63,9 +71,9 @@ def server_process(*args: str, log_path: Path) -> Iterator[tuple[str, subprocess
 
 
 @contextmanager
-def running_server(*args: str, log_path: Path) -> Iterator[str]:
+def running_server(*args: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """:func:`server_process`, for tests that need only the base URL."""
-    with server_process(*args, log_path=log_path) as (base, _):
+    with server_process(*args, log_path=log_path, env=env) as (base, _):
         yield base
 
 

@@ -198,11 +198,13 @@ def _write_atomically(target: Path, payload: bytes) -> None:
               help="Serve a persistent store in this folder (made with the shipped graph and the files given if new).")
 @click.option("--update", "allow_update", is_flag=True,
               help="Accept SPARQL updates (off by default; the endpoint is then read-write). For scratch stores and tests.")
+@click.option("--update-key-file", type=click.Path(dir_okay=False),
+              help="File holding the key update requests must present as 'Authorization: Bearer KEY' (or set BPOGRAPH_UPDATE_KEY).")
 @click.option("--allow-service", multiple=True, help="An endpoint that SERVICE may call: an http(s) URL (scheme, host, port and path prefix must match). Repeatable; default none.")
 @click.option("--on-disk", is_flag=True,
               help="Query the on-disk store instead of an in-memory copy per server process (for data larger than memory).")
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update,
-          allow_service, on_disk) -> None:
+          update_key_file, allow_service, on_disk) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
     import signal
@@ -217,6 +219,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
         update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
+        update_key_file=update_key_file,
     )
     from .safety.allowlist import Allowlist
 
@@ -224,6 +227,11 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         Allowlist.of(settings.allow_service)
     except ValueError as exc:
         click.echo(f"bpograph serve: --allow-service {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        settings = settings.with_update_key()
+    except ValueError as exc:
+        click.echo(f"bpograph serve: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     try:
         sock = listen(settings.host, settings.port)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 
-def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" is the natural word here
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, secret: bool = False) -> Any:  # noqa: A002 - "help" is the natural word here
+    return field(default=default, metadata={"help": help, "secret": secret}, repr=not secret)
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ class Settings:
     workers: int = _setting(2, "Server processes of bpograph serve, each with its own copy (or read-only view) of the data; under another WSGI server, query worker processes.")
     threads: int = _setting(4, "Threads per server process that handle requests (each runs its queries on a query thread of its own).")
     memory: bool = _setting(True, "Each server process of bpograph serve queries its own in-memory copy of the data (several times faster; about 0.6 GB per million triples per process). Off: the processes share the on-disk store read-only. Always off with updates.")
-    update: bool = _setting(False, "Accept SPARQL updates (off by default: the endpoint is read-only). For scratch stores and tests.")
+    update: bool = _setting(False, "Accept SPARQL updates (off by default: the endpoint is read-only). Each update must carry the update key as 'Authorization: Bearer KEY'.")
+    update_key_file: str | None = _setting(None, "File whose content is the update key (at least 16 characters); or set BPOGRAPH_UPDATE_KEY.")
+    update_key: str | None = _setting(None, "The update key itself: from the environment only (BPOGRAPH_UPDATE_KEY), never from the command line.", secret=True)
     allow_service: tuple[str, ...] = _setting((), "Endpoints that SERVICE may call: http(s) URLs, each allowing its scheme, host, port and path prefix (default: none; without one, server processes can open no network socket).")
     base_iri: str = _setting("https://w3id.org/bpograph/", "Base of the IRIs served as pages.")
 
@@ -45,10 +47,34 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 
+    def with_update_key(self) -> Settings:
+        """These settings with the update key read (from ``update_key_file`` unless the environment
+        gave it); unchanged when updates are off.
+
+        :raise ValueError: updates are on and no usable key is given (the message says how to give one).
+        """
+        if not self.update:
+            return self
+        key = self.update_key or None  # an empty BPOGRAPH_UPDATE_KEY gives none
+        if key is None and self.update_key_file:
+            try:
+                key = open(self.update_key_file, encoding="utf-8").read().strip()
+            except OSError as exc:
+                raise ValueError(f"cannot read the update key file {self.update_key_file}: {exc.strerror}") from None
+        if key is None:
+            raise ValueError("--update needs a key that update requests must present: write one (at least 16 characters) "
+                             "to a file and give --update-key-file FILE, or set BPOGRAPH_UPDATE_KEY")
+        if len(key) < MIN_KEY_LENGTH:
+            raise ValueError(f"the update key must have at least {MIN_KEY_LENGTH} characters")
+        return replace(self, update_key=key)
+
     @classmethod
     def table(cls) -> list[tuple[str, Any, str]]:
         """(name, default, help) for every setting."""
         return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
+
+
+MIN_KEY_LENGTH = 16
 
 
 def _convert(name: str, default: Any, raw: str) -> Any:

@@ -36,6 +36,8 @@ def service_description(endpoint: str, store: StoreInfo, settings: Settings) -> 
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.update:
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for media_type in dict.fromkeys(f.media_type for f in TABULAR + GRAPH):
         if media_type in _FORMAT_IRIS:
@@ -43,7 +45,9 @@ def service_description(endpoint: str, store: StoreInfo, settings: Settings) -> 
     graph.add((service, RDFS.label, Literal("bpograph SPARQL endpoint", lang="en")))
     graph.add((service, RDFS.label, Literal("bpographi SPARQL-i otspunkt", lang="et")))
     graph.add((service, RDFS.comment, Literal(
-        "Read-only SPARQL 1.1 query endpoint. Without default-graph-uri or named-graph-uri the default "
+        ("SPARQL 1.1 query and update endpoint: updates need the operator's update key (Authorization: Bearer). "
+         if settings.update else "Read-only SPARQL 1.1 query endpoint. ") +
+        "Without default-graph-uri or named-graph-uri the default "
         f"graph is the union of all graphs. Each query may run at most {settings.timeout:g} s; the "
         "'timeout' request parameter (seconds, decimals allowed) can only lower that limit. At most "
         f"{settings.max_rows} rows or triples are returned; a cut result carries the response header "

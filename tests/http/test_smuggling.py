@@ -15,7 +15,7 @@ import pytest
 from bpograph.safety import sandbox
 from canary import canary_server
 from http_client import fetch
-from serving import server_process, server_processes
+from serving import UPDATE_AUTH, server_process, server_processes
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
 from test_guard_against_engine import compose  # noqa: E402 - the generator the guard is tested with
@@ -101,7 +101,7 @@ def test_updates_load_nothing_either(tmp_path, canary):
     with server_process("--update", "--no-default-data", log_path=tmp_path / "serve.log") as (base, _):
         for update in (f"#x\rLOAD <{canary.url}x>", f"LOADSILENT<{canary.url}x>", f"load <{canary.url}x> INTO GRAPH <urn:g>",
                        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"):
-            reply = fetch("POST", base + "/sparql", body=urllib.parse.urlencode({"update": update}), headers=FORM)
+            reply = fetch("POST", base + "/sparql", body=urllib.parse.urlencode({"update": update}), headers={**FORM, **UPDATE_AUTH})
             assert reply.status == 400, (update, reply.text)
             assert "LOAD" in reply.text or "SERVICE" in reply.text
     assert canary.hits == []

@@ -23,8 +23,9 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
     :param backend: what runs the queries; by default a :class:`~bpograph.workers.QueryPool`,
         which keeps every query in a worker process so that any WSGI server can host the app.
     :raise InputError: a data file cannot be loaded (the message names the file and line).
+    :raise ValueError: updates are on and no update key is given.
     """
-    settings = settings or Settings.from_env()
+    settings = (settings or Settings.from_env()).with_update_key()
     owned = store is None
     store = build_store(settings) if store is None else store
     if backend is None:

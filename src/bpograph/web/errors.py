@@ -14,7 +14,6 @@ log = logging.getLogger(__name__)
 
 def message_response(status: int, message: str, headers: dict | None = None) -> Response:
     response = Response(f"{status} {message}\n", status=status, mimetype="text/plain")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -23,7 +22,8 @@ def message_response(status: int, message: str, headers: dict | None = None) -> 
 def init_app(app: Flask) -> None:
     @app.errorhandler(QueryError)
     def query_error(error: QueryError) -> Response:
-        return message_response(error.status, error.message)
+        headers = {"WWW-Authenticate": 'Bearer realm="bpograph updates"'} if error.status == 401 else None
+        return message_response(error.status, error.message, headers)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import http_date
 
@@ -41,7 +42,10 @@ def common_headers(response: Response) -> Response:
     header objects cost more than the query of a point lookup.
     """
     headers = response.headers
-    headers["Access-Control-Allow-Origin"] = "*"
+    if cross_origin_allowed():
+        headers["Access-Control-Allow-Origin"] = "*"
+    else:
+        headers.pop("Access-Control-Allow-Origin", None)
     vary = headers.get("Vary")
     if not vary:
         headers["Vary"] = "Accept, Accept-Encoding"
@@ -65,6 +69,28 @@ def common_headers(response: Response) -> Response:
     return response
 
 
+def cross_origin_allowed() -> bool:
+    """Whether a web page of another origin may read this response: never for an update request
+    (whatever its outcome), so that no page in a user's browser learns anything from one."""
+    return not g.get("bpograph_update", False)
+
+
+def _authorise_update() -> None:
+    """An update must carry the server's update key as ``Authorization: Bearer KEY``, compared in
+    constant time. A form that another site's page posts cannot set that header, and a script
+    that tries gets no CORS preflight approval.
+
+    :raise QueryError: 401 without the header, 403 with a wrong key.
+    """
+    key = _service().settings.update_key
+    given = request.headers.get("Authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise QueryError("updates need the server's update key: send 'Authorization: Bearer KEY'", 401)
+    if key is None or not hmac.compare_digest(token.strip().encode("utf-8"), key.encode("utf-8")):
+        raise QueryError("the update key is wrong", 403)
+
+
 @bp.route("/healthz")
 def healthz() -> Response:
     service = _service()
@@ -82,8 +108,12 @@ def sparql() -> Response:
     :raise 406: no acceptable result format
     :raise 415: POST with a content type the protocol does not define, or not UTF-8
     """
+    if request.method == "POST" and (request.mimetype == DIRECT_UPDATE or (request.mimetype == FORM and "update" in request.form)):
+        g.bpograph_update = True
     params, query, update = _read_request()
     if update is not None:
+        if _service().settings.update:
+            _authorise_update()
         answer = _service().apply_update(
             update,
             tuple(params.getlist("using-graph-uri")),
