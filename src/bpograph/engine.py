@@ -5,12 +5,12 @@ The answer is plain data (status, bytes, media type) so that it can cross a proc
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from .formats import GRAPH_BY_TYPE, TABULAR_BY_TYPE
+from .syntax_errors import describe
 
 MAX_MESSAGE = 400
 
@@ -83,8 +83,8 @@ def execute_update(store: ox.Store, request: UpdateRequest) -> Answer:
     try:
         store.update(request.update, base_iri=request.base_iri)
     except SyntaxError as exc:
-        return Answer(400, message=syntax_message(str(exc)).replace("SPARQL syntax error", "SPARQL update syntax error"))
-    except (OSError, ValueError) as exc:
+        return Answer(400, message=describe(str(exc), request.update, "SPARQL update"))
+    except (OSError, ValueError, RuntimeError) as exc:
         return Answer(400, message=f"the update could not be applied: {_first_line(exc)}")
     return Answer(204)
 
@@ -103,14 +103,20 @@ def execute(store: ox.Store, request: QueryRequest | UpdateRequest | DumpRequest
         return execute_update(store, request)
     if isinstance(request, DumpRequest):
         return dump(store, request)
-    arguments = _dataset_arguments(request)
-    if request.bindings:
-        arguments["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in request.bindings}
+    try:
+        arguments = _dataset_arguments(request)
+    except ValueError as exc:
+        return Answer(400, message=f"default-graph-uri and named-graph-uri must be IRIs: {_first_line(exc)}")
+    try:
+        if request.bindings:
+            arguments["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in request.bindings}
+    except ValueError as exc:
+        return Answer(400, message=f"not an IRI: {_first_line(exc)}")
     try:
         result = store.query(request.query, base_iri=request.base_iri, **arguments)
     except SyntaxError as exc:
-        return Answer(400, message=syntax_message(str(exc)))
-    except (OSError, ValueError) as exc:
+        return Answer(400, message=describe(str(exc), request.query))
+    except (OSError, ValueError, RuntimeError) as exc:
         return Answer(400, message=f"the query could not be evaluated: {_first_line(exc)}")
     try:
         if isinstance(result, ox.QueryBoolean):
@@ -118,25 +124,10 @@ def execute(store: ox.Store, request: QueryRequest | UpdateRequest | DumpRequest
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, request)
         return _triples(result, request)
-    except (OSError, ValueError) as exc:
-        # evaluation is lazy: errors may surface while iterating
+    except (OSError, ValueError, RuntimeError) as exc:
+        # evaluation is lazy: errors may surface while iterating (a SERVICE answer that is not
+        # SPARQL results, a type error the engine does not forgive)
         return Answer(400, message=f"the query could not be evaluated: {_first_line(exc)}")
-
-
-def syntax_message(text: str) -> str:
-    """Oxigraph's "error at L:C: expected one of ..." as "SPARQL syntax error at line L, column C: ...",
-    with the list of expected tokens kept short."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", text.strip(), re.S)
-    if not match:
-        return f"SPARQL syntax error: {text.strip().splitlines()[0] if text.strip() else 'unknown'}"
-    line, column, detail = match.groups()
-    detail = " ".join(detail.split())
-    if detail.startswith("expected one of"):
-        items = re.findall(r'"[^"]*"|[A-Z][A-Z_]+', detail)[:12]
-        detail = "expected one of " + ", ".join(items) + (", …" if len(items) == 12 else "")
-    if len(detail) > MAX_MESSAGE:
-        detail = detail[:MAX_MESSAGE] + "…"
-    return f"SPARQL syntax error at line {line}, column {column}: {detail}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -131,3 +131,16 @@ def test_a_trig_dataset_keeps_its_named_graphs_and_its_default_graph_goes_to_the
 def test_shape_iris_resolve_too(live_server):
     reply = fetch("GET", live_server + "/shapes/P13", headers={"Accept": "text/html"})
     assert reply.status == 200 and "OOPS! P13" in reply.text
+
+
+def test_the_mapping_set_is_built_once_per_process(live_server):
+    """It took over a second of CPU on every request; a client could keep the processes busy with it."""
+    import time
+
+    first = fetch("GET", live_server + "/mappings/bpograph.sssom.tsv")
+    first = fetch("GET", live_server + "/mappings/bpograph.sssom.tsv")  # both processes have built it by now
+    started = time.monotonic()
+    for _ in range(10):
+        again = fetch("GET", live_server + "/mappings/bpograph.sssom.tsv")
+        assert again.status == 200 and again.body == first.body
+    assert (time.monotonic() - started) / 10 < 0.15

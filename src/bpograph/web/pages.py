@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..comparison import read_comparison
 from ..diagram import indented_tree, neighbourhood
+from ..iri import for_header, is_path_segment
 from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, describe_entity
 from ..namespaces import BPO
 from ..query import QueryService
@@ -113,11 +114,14 @@ def named_graph(name: str) -> Response:
 @bp.route("/mappings/bpograph.sssom.tsv")
 def mapping_set() -> Response:
     """The mapping set's own IRI (its mapping_set_id) serves the SSSOM file."""
-    from ..mappings import as_sssom, evidence, mapping_date
-    from ..validate import knowledge_graph
+    text = current_app.extensions.get("bpograph.sssom")
+    if text is None:  # built once per process: it costs a second of CPU
+        from ..mappings import as_sssom, evidence, mapping_date
+        from ..validate import knowledge_graph
 
-    graph = knowledge_graph()
-    return Response(as_sssom(graph, evidence(), mapping_date(graph)), content_type="text/tab-separated-values; charset=utf-8")
+        graph = knowledge_graph()
+        text = current_app.extensions["bpograph.sssom"] = as_sssom(graph, evidence(), mapping_date(graph))
+    return Response(text, content_type="text/tab-separated-values; charset=utf-8")
 
 
 @bp.route("/examples")
@@ -165,7 +169,8 @@ def search() -> Response:
     """Search labels in both languages, ignoring case and diacritics; JSON for programs
     (``Accept: application/json``) and autocompletion, HTML otherwise."""
     query = request.args.get("q", "")
-    limit = int(request.args["limit"]) if request.args.get("limit", "").isdigit() else 20
+    asked = request.args.get("limit", "")
+    limit = min(int(asked), 1000) if asked.isascii() and asked.isdigit() and len(asked) <= 6 else 20
     hits = _index().search(query, limit=limit, prefer=ui_language())
     if request.accept_mimetypes.best_match(["text/html", "application/json"], default="text/html") == "application/json":
         payload = [{"iri": h.iri, "label": h.label, "lang": h.lang, "href": href(h.iri)} for h in hits]
@@ -194,6 +199,8 @@ def entity(kind: str, name: str) -> Response:
     stem, media_type = _split_suffix(name)
     path = kind + (f"/{stem}" if stem else "")
     iri = _service().settings.base_iri + path
+    if not is_path_segment(stem):  # no IRI of this dataset has such a path
+        return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
     if media_type is None:
         media_type = request.accept_mimetypes.best_match(OFFERS, default="text/html") if request.accept_mimetypes else "text/html"
         if media_type is None or (request.headers.get("Accept") and request.accept_mimetypes[media_type] == 0):
@@ -204,11 +211,11 @@ def entity(kind: str, name: str) -> Response:
         response = _rdf(iri, media_type)
     response.vary.add("Accept")
     base = url_for("pages.entity", kind=kind, name=stem) if stem else url_for("pages.entity")
-    links = [f'<{iri}>; rel="canonical"'] + [
-        f'<{base}{suffix}>; rel="alternate"; type="{mt}"' for suffix, mt in SUFFIXES.items()
+    links = [f'<{for_header(iri)}>; rel="canonical"'] + [
+        f'<{for_header(base)}{suffix}>; rel="alternate"; type="{mt}"' for suffix, mt in SUFFIXES.items()
     ]
     response.headers["Link"] = ", ".join(links)
-    response.headers["Content-Location"] = base + next(s for s, mt in SUFFIXES.items() if mt == media_type)
+    response.headers["Content-Location"] = for_header(base) + next(s for s, mt in SUFFIXES.items() if mt == media_type)
     return response
 
 
@@ -258,7 +265,16 @@ def _html(iri: str, path: str) -> Response:
 def href(iri: str) -> str:
     """The link for an IRI: a path on this server for bpograph's own IRIs, the IRI itself otherwise."""
     base = _service().settings.base_iri
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+    if iri.startswith(base):
+        return "/" + iri[len(base):]
+    return iri if linkable(iri) else "#"
+
+
+@bp.app_template_filter("linkable")
+def linkable(iri: str) -> bool:
+    """Whether a link to ``iri`` is safe to offer: http and https only (never javascript:, data:,
+    file: or the like, which data may hold)."""
+    return iri.lower().startswith(("http://", "https://"))
 
 
 @bp.app_template_filter("is_local")

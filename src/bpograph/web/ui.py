@@ -4,6 +4,8 @@ always show the labels of both languages."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response, g, request
 
 COOKIE = "bpograph_lang"
@@ -44,7 +46,23 @@ def ui_language() -> str:
     return g.ui_lang
 
 
+#: Characters that change the direction of the text around them (embeddings, overrides, isolates, marks).
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate_bidi(value):
+    """Every value a template writes, with its direction controls kept inside it: a value that
+    holds any is wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, which ends every
+    embedding or override opened inside (Unicode bidirectional algorithm, UAX #9), so that a
+    label from the data cannot reverse the page around it. Works in text and attributes alike."""
+    if isinstance(value, str) and _BIDI.search(value):
+        return value.__class__("\u2068") + value + value.__class__("\u2069")
+    return value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = isolate_bidi
+
     @app.after_request
     def remember_language(response: Response) -> Response:
         if "ui_lang" not in g:  # no page of this request depended on the interface language
