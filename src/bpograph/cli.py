@@ -192,6 +192,10 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--no-default-data", is_flag=True, help="Serve only the files given, not the shipped knowledge graph.")
 @click.option("--timeout", type=float, default=None, help="Longest a query may run, in seconds (default 30).")
 @click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
+@click.option("--client-budget", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds of query time each client address may use per minute, then 429 (default 60).")
+@click.option("--client-concurrency", type=click.IntRange(min=1), default=None,
+              help="Queries each client address may have running at once (default 4).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Server processes (default 2; one with --update).")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="Threads per server process (default 4).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
@@ -203,8 +207,8 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--allow-service", multiple=True, help="An endpoint that SERVICE may call: an http(s) URL (scheme, host, port and path prefix must match). Repeatable; default none.")
 @click.option("--on-disk", is_flag=True,
               help="Query the on-disk store instead of an in-memory copy per server process (for data larger than memory).")
-def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, workers, threads, store_dir, allow_update,
-          update_key_file, allow_service, on_disk) -> None:
+def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, client_budget, client_concurrency, workers,
+          threads, store_dir, allow_update, update_key_file, allow_service, on_disk) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
     import signal
@@ -217,6 +221,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, w
         host=host, port=port, data=tuple(data) or None, named=tuple(named) or None,
         graphs=tuple(tuple(g) for g in graphs) or None,
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
+        client_budget=client_budget, client_concurrency=client_concurrency,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
         update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
         update_key_file=update_key_file,

@@ -25,10 +25,11 @@ INTERNAL_MAX_ROWS = 1_000_000
 class QueryError(BpographError):
     """A request the endpoint refuses; ``status`` is the HTTP status that says why."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 class QueryBackend(Protocol):
@@ -64,7 +65,8 @@ class QueryService:
             raise QueryError(f"timeout must be a number of seconds, like 2.5; got '{requested}'") from None
         if not math.isfinite(seconds) or seconds <= 0:
             raise QueryError(f"timeout must be a positive number of seconds; got '{requested}'")
-        return min(seconds, self.settings.timeout)
+        # a floor: every query stopped at its limit costs a thread, and in time a process
+        return min(max(seconds, self.settings.min_timeout), self.settings.timeout)
 
     def __post_init__(self) -> None:
         self.allowlist = Allowlist.of(self.settings.allow_service)
@@ -89,13 +91,16 @@ class QueryService:
         named_graphs: tuple[str, ...] = (),
         timeout: str | None = None,
         base_iri: str | None = None,
+        has_dataset: bool | None = None,
     ) -> Answer:
         """Run ``query``; the answer carries either the body or a 4xx/503 status and message.
 
+        :param has_dataset: what :meth:`check` returned, if the caller checked the query already.
         :raise QueryError: the request is refused before it reaches the engine.
         """
         limit = self.time_limit(timeout)
-        has_dataset = self.check(query)
+        if has_dataset is None:
+            has_dataset = self.check(query)
         request = QueryRequest(
             query=query,
             default_graphs=default_graphs,

@@ -1,23 +1,32 @@
 """Runs queries inside a server process, on threads of its own, within a time limit.
 
 Oxigraph cannot be interrupted once a query runs, but it releases the GIL while it evaluates. So
-each query runs on a query thread while the request thread waits for it; a query that outlives
-its time limit is abandoned, the request gets its 503 at once, and ``on_overrun`` is called: the
-caller's job is then to end the whole process soon (:mod:`bpograph.server` retires the process
-and starts a fresh one), which is what stops the runaway work and frees its CPU.
+each query runs on a query thread while the request thread waits for it, and three things keep
+one client's long query from slowing everyone else's:
 
-Use this only where a supervisor can replace the process. :class:`~bpograph.workers.QueryPool`
-is the backend for any other server: it keeps every query in a separate process.
+- a query that has run for :data:`LONG_QUERY` seconds has its thread's priority lowered (nice
+  :data:`LONG_NICE`), so that short queries get the CPU first, and a fresh thread joins the
+  ``size`` that run queries at normal priority, so that short queries never queue behind long ones;
+- a query that outlives its time limit is abandoned: its request gets its 503 at once, its thread
+  is put on the idle scheduling class (it runs only on CPU nobody else wants) and a fresh thread
+  takes its place, so the queries behind it run; ``on_overrun`` is then called, and the caller's
+  job is to end the whole process soon (:mod:`bpograph.server` starts a successor and retires
+  this process once the successor serves), which is what finally stops the runaway work;
+- a query whose request gave up while it waited for a thread is never started.
+
+A thread whose priority was lowered ends after its query (a process may not raise it again). Use this only where a supervisor can replace the process.
+:class:`~bpograph.workers.QueryPool` is the backend for any other server: it keeps every query in
+a separate process.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
+import time
 from collections.abc import Callable
-
-import pyoxigraph as ox
 
 from .engine import Answer, DumpRequest, QueryRequest, UpdateRequest, execute
 
@@ -26,10 +35,15 @@ log = logging.getLogger(__name__)
 Request = QueryRequest | UpdateRequest | DumpRequest
 
 #: Stack of every thread that runs a query. The engine parses and evaluates recursively: on the
-#: default 8 MB stack a chain of 20,000 ``+`` or UNIONs overflows it and kills the process; on
+#: default 8 MB stack a chain of 10,000 ``+`` or UNIONs overflows it and kills the process; on
 #: 256 MB it takes over 100,000, well past what the query guard lets through. The memory is only
 #: reserved: a thread uses the pages it touches.
 QUERY_STACK_BYTES = 256 * 1024 * 1024
+#: Seconds after which a running query's thread gets a lower priority.
+LONG_QUERY = 0.25
+LONG_NICE = 10
+#: How often the watchdog looks at the running queries.
+WATCH_INTERVAL = 0.05
 
 
 def start_query_thread(target: Callable[[], None], name: str) -> threading.Thread:
@@ -60,17 +74,34 @@ def on_query_stack(function, *args):
     return value
 
 
+def _lower_priority(thread_id: int, idle: bool) -> None:
+    """Nice the thread, or put it on the idle class (Linux; elsewhere nothing happens)."""
+    try:
+        if idle and hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(thread_id, os.SCHED_IDLE, os.sched_param(0))
+        else:
+            os.setpriority(os.PRIO_PROCESS, thread_id, LONG_NICE)
+    except (OSError, AttributeError):
+        pass
+
+
 class _Job:
     """One request and, once ``done`` is released, its answer. A bare lock is the cheapest
     one-shot signal between two threads (an Event is a lock, a condition and a flag)."""
 
-    __slots__ = ("request", "done", "answer")
+    __slots__ = ("request", "done", "answer", "started", "thread_id", "demoted", "abandoned", "lock")
 
     def __init__(self, request: Request) -> None:
         self.request = request
         self.done = threading.Lock()
         self.done.acquire()
         self.answer: Answer | None = None
+        self.started = 0.0
+        self.thread_id = 0
+        self.demoted = False
+        self.abandoned = False
+        self.lock = threading.Lock()
+        """Taken to start the job or to abandon it, so that exactly one of the two happens."""
 
 
 class ThreadRunner:
@@ -80,24 +111,55 @@ class ThreadRunner:
         (the process must then be retired; a second call must do no harm).
     """
 
-    def __init__(self, store: ox.Store, size: int, on_overrun: Callable[[], None]) -> None:
+    def __init__(self, store, size: int, on_overrun: Callable[[], None]) -> None:
         self._store = store
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._on_overrun = on_overrun
+        self._running: set[_Job] = set()
+        self._lock = threading.Lock()
+        self._numbers = iter(range(1_000_000_000))
         self.size = size
-        for number in range(size):
-            start_query_thread(self._work, f"bpograph-query-{number}")
+        self.stopped = 0
+        """Queries abandoned at their time limit, in this process."""
+        for _ in range(size):
+            self._start_thread()
+        threading.Thread(target=self._watch, name="bpograph-query-watch", daemon=True).start()
+
+    def _start_thread(self) -> None:
+        start_query_thread(self._work, f"bpograph-query-{next(self._numbers)}")
 
     def _work(self) -> None:
         store, jobs = self._store, self._jobs
+        thread_id = threading.get_native_id()
         while True:
             job = jobs.get()
+            with job.lock:
+                if job.abandoned:  # its request gave up while it waited
+                    continue
+                job.started, job.thread_id = time.monotonic(), thread_id
+                with self._lock:
+                    self._running.add(job)
             try:
                 job.answer = execute(store, job.request)
             except Exception:  # an engine failure must still answer its request
                 log.exception("query failed")
                 job.answer = Answer(500, message="the query engine failed on this query")
+            with self._lock:
+                self._running.discard(job)
             job.done.release()
+            if job.demoted:  # its priority cannot be raised again; a fresh thread took over already
+                return
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            now = time.monotonic()
+            with self._lock:
+                long_running = [job for job in self._running if not job.demoted and now - job.started > LONG_QUERY]
+            for job in long_running:
+                job.demoted = True
+                _lower_priority(job.thread_id, idle=False)
+                self._start_thread()  # a short query must not wait behind a long one
 
     def run(self, request: Request, timeout: float) -> Answer:
         """Answer ``request`` within ``timeout`` seconds (waiting for a free thread included)."""
@@ -105,8 +167,27 @@ class ThreadRunner:
         self._jobs.put(job)
         if job.done.acquire(timeout=timeout):
             return job.answer
+        with job.lock:
+            job.abandoned = True
+            started = job.thread_id != 0
+        if started and job.done.acquire(blocking=False):  # it finished just now
+            return job.answer
+        if not started:
+            return Answer(503, message=f"the server was too busy to start the query within its time limit of {timeout:g} s; "
+                                       "try again in a moment")
+        self.stopped += 1
+        if not job.demoted:  # (the watchdog demotes long queries, and starts their replacement)
+            job.demoted = True
+            self._start_thread()
+        _lower_priority(job.thread_id, idle=True)
         self._on_overrun()
         return Answer(503, message=f"the query ran longer than its time limit of {timeout:g} s and was stopped")
+
+    @property
+    def busy(self) -> int:
+        """Queries running now (abandoned ones excluded)."""
+        with self._lock:
+            return sum(1 for job in self._running if not job.abandoned)
 
     def close(self) -> None:
         """Nothing to release: the query threads end with the process."""

@@ -8,11 +8,14 @@ crosses to another process. The processes balance connections among themselves t
 shared array of connection counts.
 
 Queries run on threads of the server process (:class:`~bpograph.runner.ThreadRunner`). When a
-query outlives its time limit, its client gets a 503 at once and the process *retires*: it stops
-accepting connections, answers every request with ``Connection: close``, closes each connection
-as it falls idle, and exits within ``RETIRE_GRACE`` seconds, which ends the runaway query and
-frees its CPU. The supervisor starts a replacement as soon as a process says it is retiring, and
-replaces any process that dies.
+query outlives its time limit, its client gets a 503 at once, its thread drops to the idle
+scheduling class, and the process *retires*, make-before-break: it says so, and the supervisor
+starts a successor; meanwhile the process goes on serving, answering with ``Connection: close``;
+once the successor serves, the process stops accepting, answers every request it has accepted
+(each within its own time limit), closes each connection as it falls idle and exits, which ends
+the runaway query. So the endpoint never has fewer serving processes than it should. The
+supervisor replaces any process that dies. (With updates on, the one writer must release the
+store first: it stops at once and its successor waits for the lock.)
 """
 
 from __future__ import annotations
@@ -28,22 +31,28 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from .config import Settings
+from .metrics import REPLACED
+from .shared_state import IDLE_SLOT, SharedState
 from .store import StoreInfo
 from .workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
-#: Longest a retiring process waits for its requests in flight before it exits.
+#: Longest a retiring process waits for its requests in flight, beyond the time limit.
 RETIRE_GRACE = 5.0
+#: Longest a process's accept loop sleeps before it asks again whether it should accept.
+ACCEPT_RECHECK = 0.02
+#: Request threads (waitress's) per query thread at normal priority.
+REQUEST_THREADS_PER_QUERY_THREAD = 4
+#: Longest a retiring process waits for its successor before it stops accepting anyway.
+SUCCESSOR_WAIT = 60.0
 #: How long a retiring process waits for the first request of connections that have sent none.
 FIRST_REQUEST_WAIT = 1.0
 #: How often a retiring process looks for connections that fell idle.
 SWEEP_INTERVAL = 0.02
-#: What a load slot reads while no process serves from it: higher than any real count.
-IDLE_SLOT = 2**31 - 1
 #: A process that dies younger than this is restarted only after this pause.
 CRASH_PAUSE = 2.0
-READY, RETIRING = "ready", "retiring"
+READY, RETIRING, GO = "ready", "retiring", "go"
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -92,8 +101,9 @@ def _open_store(settings: Settings, store: StoreInfo, dump: _Dump | None):
 
 
 def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socket.socket, status: Connection,
-           loads, slot: int) -> None:
-    """Entry point of one server process; ``loads[slot]`` is where it posts its connection count."""
+           shared: SharedState, slot: int) -> None:
+    """Entry point of one server process; ``shared.loads[slot]`` is where it posts its connection
+    count and metrics row ``slot`` is where it counts."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which stops us
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
@@ -107,13 +117,21 @@ def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socke
 
     if not settings.allow_service:
         _forbid_network()
-    retire = threading.Event()
-    backend = ThreadRunner(_open_store(settings, store, dump), settings.threads, on_overrun=retire.set)
-    app = create_app(settings, store=store, backend=backend)
-    server = create_server(app, sockets=[sock], threads=settings.threads, ident="bpograph")
-    server.channel_class = _channel_class(retire)
-    _balance(server, loads, slot, retire)
-    threading.Thread(target=_retire_when_asked, args=(retire, server, status), daemon=True,
+    closing = threading.Event()  # from the first overrun: every answer says Connection: close
+    stopping = threading.Event()  # once the successor serves: accept nothing more, drain, exit
+    backend = ThreadRunner(_open_store(settings, store, dump), settings.threads, on_overrun=closing.set)
+    shared.metrics.use_row(slot)
+    app = create_app(settings, store=store, backend=backend, shared=shared)
+    # request threads mostly wait for their query; a long one must not keep a short one waiting
+    # a process that stopped accepting (the balance, below) polls again within ACCEPT_RECHECK, not
+    # waitress's default second, so a connection never waits long for someone to accept it
+    server = create_server(app, sockets=[sock], threads=settings.threads * REQUEST_THREADS_PER_QUERY_THREAD,
+                           ident="bpograph")
+    server.adj.asyncore_loop_timeout = ACCEPT_RECHECK  # (waitress's own option takes whole seconds only)
+    server.channel_class = _channel_class(closing)
+    _balance(server, shared.loads, slot, stopping)
+    drain = settings.timeout + RETIRE_GRACE
+    threading.Thread(target=_retire_when_asked, args=(closing, stopping, server, status, drain), daemon=True,
                      name="bpograph-retire").start()
     status.send(READY)
     server.run()
@@ -130,7 +148,7 @@ def _forbid_network() -> None:
     sandbox.forbid_network()
 
 
-def _balance(server, loads, slot: int, retire: threading.Event) -> None:
+def _balance(server, loads, slot: int, stopping: threading.Event) -> None:
     """Accept a connection only while this process holds no more than one connection above the
     least loaded process (least connections, as a proxy would balance). All processes poll one
     socket, and keep-alive clients stay with the process that accepted them: without this, one
@@ -138,7 +156,7 @@ def _balance(server, loads, slot: int, retire: threading.Event) -> None:
     readable = server.readable
 
     def balanced_readable() -> bool:  # waitress's loop asks before each poll
-        if retire.is_set():
+        if stopping.is_set():
             return False
         mine = len(server.active_channels)
         loads[slot] = mine
@@ -148,7 +166,7 @@ def _balance(server, loads, slot: int, retire: threading.Event) -> None:
 
 
 def _channel_class(retire: threading.Event):
-    """waitress's connection class, changed in two ways for retiring: once ``retire`` is set,
+    """waitress's connection class, changed in two ways for retiring: once ``retire`` (closing) is set,
     each response says ``Connection: close`` (and the connection closes after it); and each
     connection counts the requests it has served, so that the sweep can give one that has not
     asked anything yet the time to ask (its client may have connected a moment before)."""
@@ -187,13 +205,18 @@ def _idle(channel, *, wait_for_first: bool) -> bool:
         return True
 
 
-def _retire_when_asked(retire: threading.Event, server, status: Connection) -> None:
-    """Wait for an overrun; then stop accepting, let the requests in flight finish, and exit."""
-    retire.wait()
+def _retire_when_asked(closing: threading.Event, stopping: threading.Event, server, status: Connection,
+                       drain: float) -> None:
+    """Wait for an overrun; ask for a successor; once the supervisor says it serves (or after
+    :data:`SUCCESSOR_WAIT`), stop accepting, answer what was accepted (``drain`` seconds at
+    most) and exit."""
+    closing.wait()
     try:
         status.send(RETIRING)
-    except OSError:
+        status.poll(SUCCESSOR_WAIT)  # the supervisor's GO: the successor serves
+    except (OSError, EOFError):
         pass
+    stopping.set()
 
     patience = time.monotonic() + FIRST_REQUEST_WAIT
 
@@ -204,7 +227,7 @@ def _retire_when_asked(retire: threading.Event, server, status: Connection) -> N
             if _idle(channel, wait_for_first=wait_for_first):
                 channel.will_close = True  # what waitress does to timed-out channels
 
-    deadline = time.monotonic() + RETIRE_GRACE
+    deadline = time.monotonic() + drain
     while time.monotonic() < deadline:
         server.trigger.pull_trigger(sweep)
         time.sleep(SWEEP_INTERVAL)
@@ -225,6 +248,8 @@ class _Process:
     listening: bool = True
     """Whether its status pipe is still read (until it says it retires, or closes)."""
     started: float = field(default_factory=time.monotonic)
+    predecessor: _Process | None = None
+    """The retiring process this one succeeds: told to stop once this one serves."""
 
 
 class Supervisor:
@@ -240,18 +265,38 @@ class Supervisor:
         # connections per process, in shared memory; a slot reads 0 while its first process
         # starts (so the first one ready does not take every early connection) and IDLE_SLOT
         # while nobody serves from it (so that nobody waits for it)
-        self.loads = self._context.RawArray("i", self.size)
+        # a successor needs a slot of its own while its predecessor drains, and may retire in turn
+        self.shared = SharedState.create(settings, 4 * self.size)
+        self._waiting: list[_Process] = []
+        """Retiring processes whose successor waits for a free slot."""
+        self.loads = self.shared.loads
         self._processes: list[_Process] = []
         self._stopping = False
+        self._starting = True
 
-    def _spawn(self, slot: int) -> _Process:
-        parent, child = self._context.Pipe(duplex=False)
+    def _free_slot(self) -> int | None:
+        used = {entry.slot for entry in self._processes}
+        return next((slot for slot in range(len(self.loads)) if slot not in used), None)
+
+    def _spawn(self, slot: int | None = None, predecessor: _Process | None = None) -> _Process | None:
+        slot = self._free_slot() if slot is None else slot
+        if slot is None:  # every slot holds a process that serves or drains: start it when one ends
+            if predecessor is not None:
+                self._waiting.append(predecessor)
+            return None
+        # while the first processes start, their slots read 0, so that the first one ready does not
+        # take every early connection; a successor's slot stays idle until it serves (else the
+        # others, thinking it empty, would stop accepting while it starts)
+        self.loads[slot] = 0 if self._starting else IDLE_SLOT
+        parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(self.settings, self.store, self.dump, self.sock, child, self.loads, slot),
+            target=_serve, args=(self.settings, self.store, self.dump, self.sock, child, self.shared, slot),
             name="bpograph-server", daemon=True)
         process.start()
         child.close()
-        entry = _Process(process, parent, slot)
+        entry = _Process(process, parent, slot, predecessor=predecessor)
+        if self._processes and not self._starting:
+            self.shared.metrics.add(REPLACED)
         self._processes.append(entry)
         return entry
 
@@ -262,7 +307,8 @@ class Supervisor:
         """
         if self.settings.memory and not self.settings.update:
             self.dump = _dump(self.store)
-        entries = [self._spawn(slot) for slot in range(self.size)]
+        entries = [self._spawn() for _ in range(self.size)]
+        self._starting = False
         deadline = time.monotonic() + timeout
         for entry in entries:
             try:
@@ -288,17 +334,26 @@ class Supervisor:
                 if ready is entry.status:
                     self._read_status(entry)
                 else:
-                    entry.process.join()
-                    entry.status.close()
-                    self._processes.remove(entry)
-                    if entry.retiring and self.settings.update:
-                        self._spawn(entry.slot)  # a writer's successor had to wait for the store's lock
-                    elif not entry.retiring:
-                        self.loads[entry.slot] = IDLE_SLOT
-                        log.warning("server process %s exited with %s; starting another", entry.process.pid, entry.process.exitcode)
-                        if time.monotonic() - entry.started < CRASH_PAUSE:
-                            time.sleep(CRASH_PAUSE)  # it died young: do not restart in a tight loop
-                        self._spawn(entry.slot)
+                    self._exited(entry)
+
+    def _exited(self, entry: _Process) -> None:
+        entry.process.join()
+        entry.status.close()
+        self._processes.remove(entry)
+        self.loads[entry.slot] = IDLE_SLOT
+        while self._waiting:
+            waiting = self._waiting.pop(0)
+            if waiting in self._processes:
+                self._spawn(predecessor=waiting)
+                break
+        if entry.retiring:
+            if self.settings.update:
+                self._spawn()  # a writer's successor had to wait for the store's lock
+            return
+        log.warning("server process %s exited with %s; starting another", entry.process.pid, entry.process.exitcode)
+        if time.monotonic() - entry.started < CRASH_PAUSE:
+            time.sleep(CRASH_PAUSE)  # it died young: do not restart in a tight loop
+        self._spawn(predecessor=entry.predecessor)  # a successor that died still owes its predecessor a GO
 
     def _read_status(self, entry: _Process) -> None:
         try:
@@ -308,13 +363,24 @@ class Supervisor:
             return
         if message == READY:  # a replacement (the first processes' READY is read by start())
             log.warning("server process %s serves", entry.process.pid)
+            if entry.predecessor is not None:
+                self._tell_to_stop(entry.predecessor)
+                entry.predecessor = None
         elif message == RETIRING and not entry.retiring:
             entry.retiring = True
-            entry.listening = False
-            self.loads[entry.slot] = IDLE_SLOT
             log.warning("server process %s retires after a runaway query; starting another", entry.process.pid)
-            if not self.settings.update:  # the store's one writer is replaced once it has exited
-                self._spawn(entry.slot)
+            if self.settings.update:  # the store's one writer stops first; its successor follows
+                self._tell_to_stop(entry)
+            else:
+                self._spawn(predecessor=entry)
+
+    def _tell_to_stop(self, entry: _Process) -> None:
+        entry.listening = False
+        self.loads[entry.slot] = IDLE_SLOT
+        try:
+            entry.status.send(GO)
+        except (OSError, EOFError):
+            pass
 
     def stop(self) -> None:
         """Stop every server process (at once: a runaway query does not delay shutdown)."""

@@ -25,6 +25,13 @@ def test_the_factory_app_answers_queries(client):
 
 
 def test_the_factory_app_stops_a_runaway_query_and_goes_on(client):
-    reply = client.get("/sparql", query_string={"query": HEAVY, "timeout": "0.5"})
-    assert reply.status_code == 503 and b"time limit of 0.5 s" in reply.data
+    reply = client.get("/sparql", query_string={"query": HEAVY, "timeout": "1.5"})
+    assert reply.status_code == 503 and b"time limit of 1.5 s" in reply.data
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_request_cannot_ask_for_less_than_the_floor(client):
+    """timeout=0.000001 retired a process on every request; the least limit is 1 s."""
+    reply = client.get("/sparql", query_string={"query": HEAVY, "timeout": "0.000001"})
+    assert reply.status_code == 503 and b"time limit of 1 s" in reply.data
+    assert client.get("/sparql", query_string={"query": "ASK {}", "timeout": "0.000001"}).status_code == 200

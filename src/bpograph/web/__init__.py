@@ -9,12 +9,13 @@ from flask import Flask
 
 from ..config import Settings
 from ..query import QueryBackend, QueryService
+from ..shared_state import SharedState
 from ..store import StoreInfo, build_store
 from ..workers import QueryPool
 
 
 def create_app(settings: Settings | None = None, *, store: StoreInfo | None = None,
-               backend: QueryBackend | None = None) -> Flask:
+               backend: QueryBackend | None = None, shared: SharedState | None = None) -> Flask:
     """Create the bpograph web application.
 
     :param settings: server settings; by default :meth:`Settings.from_env`.
@@ -22,6 +23,8 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
         processes); by default the app builds its own and removes it at exit.
     :param backend: what runs the queries; by default a :class:`~bpograph.workers.QueryPool`,
         which keeps every query in a worker process so that any WSGI server can host the app.
+    :param shared: the fair share table and counters the server processes share; by default this
+        process's own.
     :raise InputError: a data file cannot be loaded (the message names the file and line).
     :raise ValueError: updates are on and no update key is given.
     """
@@ -37,10 +40,14 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
                 store.close()
             raise
     service = QueryService(settings=settings, store=store, pool=backend)
+    if shared is None:
+        shared = SharedState.create(settings, 1)
+        shared.loads[0] = 0
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["bpograph"] = service
+    app.extensions["bpograph.shared"] = shared
 
     def shutdown() -> None:
         backend.close()

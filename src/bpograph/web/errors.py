@@ -22,7 +22,9 @@ def message_response(status: int, message: str, headers: dict | None = None) -> 
 def init_app(app: Flask) -> None:
     @app.errorhandler(QueryError)
     def query_error(error: QueryError) -> Response:
-        headers = {"WWW-Authenticate": 'Bearer realm="bpograph updates"'} if error.status == 401 else None
+        headers = dict(error.headers)
+        if error.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="bpograph updates"'
         return message_response(error.status, error.message, headers)
 
     @app.errorhandler(HTTPException)

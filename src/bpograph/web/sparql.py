@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import time
+from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
@@ -14,7 +16,9 @@ from werkzeug.http import http_date
 from ..description import service_description
 from ..engine import Answer
 from ..formats import GRAPH, negotiate, offered
+from ..metrics import QUERIES, QUERY_SECONDS, STOPPED
 from ..query import QueryError, QueryService
+from ..shared_state import SharedState
 
 bp = Blueprint("sparql", __name__)
 
@@ -34,6 +38,31 @@ def _service() -> QueryService:
     return current_app.extensions["bpograph"]
 
 
+def _shared() -> SharedState:
+    return current_app.extensions["bpograph.shared"]
+
+
+@contextmanager
+def _fair_share():
+    """Run one query of this client within its fair share, and count it.
+
+    :raise QueryError: 429 (with Retry-After) when the client is past its share.
+    """
+    shared = _shared()
+    client = request.remote_addr or "unknown"
+    refusal = shared.fairshare.admit(client)
+    if refusal is not None:
+        raise QueryError(refusal.message, 429, {"Retry-After": str(refusal.retry_after)})
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        seconds = time.monotonic() - started
+        shared.fairshare.release(client, seconds)
+        shared.metrics.add(QUERIES)
+        shared.metrics.add(QUERY_SECONDS, seconds)
+
+
 @bp.after_app_request
 def common_headers(response: Response) -> Response:
     """CORS and Vary on every response; gzip where the client takes it and it pays.
@@ -41,6 +70,7 @@ def common_headers(response: Response) -> Response:
     Written against the raw header values: this runs on every request, and werkzeug's parsed
     header objects cost more than the query of a point lookup.
     """
+    _shared().metrics.count_status(response.status_code)
     headers = response.headers
     if cross_origin_allowed():
         headers["Access-Control-Allow-Origin"] = "*"
@@ -100,6 +130,13 @@ def healthz() -> Response:
     )
 
 
+@bp.route("/metrics")
+def metrics() -> Response:
+    """Prometheus text: responses by status, query time, stopped queries, processes replaced."""
+    shared = _shared()
+    return Response(shared.metrics.exposition(shared.serving()), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     """SPARQL 1.1 Protocol query operation.
@@ -114,13 +151,14 @@ def sparql() -> Response:
     if update is not None:
         if _service().settings.update:
             _authorise_update()
-        answer = _service().apply_update(
-            update,
-            tuple(params.getlist("using-graph-uri")),
-            tuple(params.getlist("using-named-graph-uri")),
-            timeout=_first(params, "timeout"),
-            base_iri=_base_iri(),
-        )
+        with _fair_share():
+            answer = _service().apply_update(
+                update,
+                tuple(params.getlist("using-graph-uri")),
+                tuple(params.getlist("using-named-graph-uri")),
+                timeout=_first(params, "timeout"),
+                base_iri=_base_iri(),
+            )
         if answer.status >= 400:
             raise QueryError(answer.message, answer.status)
         return Response(status=204)
@@ -138,10 +176,14 @@ def sparql() -> Response:
     etag = None if service.settings.update else _etag(service, query, default_graphs, named_graphs, preferences)
     if etag is not None and etag in request.if_none_match:
         return _not_modified(etag)
-    answer = service.answer(
-        query, preferences, default_graphs, named_graphs,
-        timeout=_first(params, "timeout"), base_iri=_base_iri(),
-    )
+    has_dataset = service.check(query)  # a refused query costs no share of query time
+    with _fair_share():
+        answer = service.answer(
+            query, preferences, default_graphs, named_graphs,
+            timeout=_first(params, "timeout"), base_iri=_base_iri(), has_dataset=has_dataset,
+        )
+    if answer.status == 503:
+        _shared().metrics.add(STOPPED)
     return _respond(answer, etag)
 
 
