@@ -213,8 +213,10 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
     import logging
     import signal
 
+    import contextlib
+
     from .server import Supervisor, listen
-    from .store import build_store
+    from .store import build_store, store_lock
 
     logging.basicConfig(level=logging.WARNING, format="bpograph serve: %(message)s")
     settings = Settings.from_env(
@@ -243,9 +245,13 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
     except OSError as exc:
         click.echo(f"bpograph serve: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    lock = contextlib.ExitStack()
     try:
+        if settings.store_dir:  # held while serving: an import refuses to write under a server
+            lock.enter_context(store_lock(Path(settings.store_dir), exclusive=False))
         store = build_store(settings)
     except BpographError as exc:
+        lock.close()
         sock.close()
         click.echo(f"bpograph serve: cannot load {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -266,6 +272,9 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         supervisor.run()
     except KeyboardInterrupt:
         pass
+    except BpographError as exc:
+        click.echo(f"bpograph serve: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     except RuntimeError as exc:
         click.echo(f"bpograph serve: {exc}", err=True)
         sys.exit(1)
@@ -273,3 +282,4 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         supervisor.stop()
         sock.close()
         store.close()
+        lock.close()

@@ -20,6 +20,7 @@ store first: it stops at once and its successor waits for the lock.)
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -403,7 +404,10 @@ def _dump(store: StoreInfo) -> _Dump:
 
     import pyoxigraph as ox
 
-    handle, name = tempfile.mkstemp(prefix="bpograph-", suffix=".nq")
+    from .errors import InputError
+    from .store import TEMP_PREFIX
+
+    handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".nq")  # swept if we are killed
     os.close(handle)
     try:
         disk = ox.Store.read_only(str(store.path))
@@ -414,5 +418,7 @@ def _dump(store: StoreInfo) -> _Dump:
             del disk
     except OSError as exc:
         os.unlink(name)
-        raise RuntimeError(f"cannot write the data for the server processes to {name}: {exc}") from None
+        full = exc.errno == errno.ENOSPC or "No space left on device" in str(exc)
+        reason = "no space left on the device" if full else (exc.strerror or str(exc))
+        raise InputError(name, f"cannot write the data for the server processes: {reason}") from None
     return _Dump(name, graphs)

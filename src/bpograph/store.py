@@ -4,11 +4,16 @@ read-only (and query workers, under another WSGI server, open it read-only)."""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,18 +100,25 @@ def import_file(store_dir: Path, file: Path, graph: str) -> tuple[int, int]:
              for q in staging.quads_for_pattern(None, None, None, None)]
     if _read_marker(store_dir) is None:
         build_store(Settings(store_dir=str(store_dir)))
-    try:
-        store = ox.Store(str(store_dir))
-    except OSError as exc:
-        raise InputError(str(store_dir), f"the store cannot be opened for writing (is a server using it?): {exc}") from None
-    before = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
-    store.add_graph(target)
-    store.extend(quads)
-    store.flush()
-    after = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
-    del store
-    version = hashlib.sha256(f"{_read_marker(store_dir)['version']}:{graph}:{after}:{file.resolve()}".encode()).hexdigest()[:20]
-    _write_marker(store_dir, version)
+    with store_lock(store_dir, exclusive=True):
+        try:
+            store = ox.Store(str(store_dir))
+        except OSError as exc:
+            raise InputError(str(store_dir), f"the store cannot be opened for writing: {exc}") from None
+        try:
+            before = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
+            old = _read_marker(store_dir)["version"]
+            version = hashlib.sha256(f"{old}:{graph}:{before}:{len(quads)}:{file.resolve()}".encode()).hexdigest()[:20]
+            _write_marker(store_dir, old, pending=version)  # from here the data may change
+            store.add_graph(target)
+            store.extend(quads)  # one transaction: all of the file or none of it
+            store.flush()
+            after = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
+        except OSError as exc:
+            raise _no_space(store_dir, exc) from None
+        finally:
+            del store
+        _write_marker(store_dir, version)
     return after - before, after
 
 
@@ -120,6 +132,9 @@ def _position(message: str) -> tuple[str, int | None]:
 
 
 MARKER = "bpograph-store.json"
+LOCK = "bpograph-store.lock"
+#: Prefix of the temporary stores and dumps bpograph makes; the owner's process id follows it.
+TEMP_PREFIX = "bpograph-"
 
 
 def _read_marker(path: Path) -> dict | None:
@@ -129,14 +144,82 @@ def _read_marker(path: Path) -> dict | None:
         return None
 
 
-def _write_marker(path: Path, version: str) -> None:
-    (path / MARKER).write_text(json.dumps({"version": version, "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}),
-                               encoding="utf-8")
+def _write_marker(path: Path, version: str, pending: str | None = None) -> None:
+    """Write the marker whole or not at all (a temporary file renamed over it). With ``pending``,
+    the data may be changing to that version: a store opened while the marker says so cannot
+    know which of the two it holds, and takes a version neither had (:func:`open_existing`)."""
+    record = {"version": version, "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    if pending:
+        record["pending"] = pending
+    temporary = path / (MARKER + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(record))
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path / MARKER)
+
+
+@contextmanager
+def store_lock(path: Path, exclusive: bool) -> Iterator[None]:
+    """Hold the store's lock: shared while a server serves it, exclusive while an import writes
+    it. The operating system releases it when the process ends, however it ends.
+
+    :raise InputError: someone holds it the other way.
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            doing = "a server is serving it; stop the server first" if exclusive else "an import is writing it; wait for it to finish"
+            raise InputError(str(path), f"the store is in use: {doing}") from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def _no_space(path: Path, exc: OSError) -> InputError:
+    if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):  # (RocksDB's errors carry no errno)
+        return InputError(str(path), "no space left on the device; nothing was changed")
+    return InputError(str(path), exc.strerror or str(exc))
+
+
+def sweep_temporary(folder: str | None = None) -> None:
+    """Remove the temporary stores and dumps of bpograph processes that are gone (a supervisor
+    killed with SIGKILL cannot remove its own)."""
+    root = Path(folder or tempfile.gettempdir())
+    for entry in root.glob(TEMP_PREFIX + "*"):
+        match = re.match(re.escape(TEMP_PREFIX) + r"(?:store-)?(\d+)-", entry.name)
+        if not match or entry.owner() != _user():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+            continue  # its owner runs
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+
+
+def _user() -> str:
+    import getpass
+
+    return getpass.getuser()
 
 
 def open_existing(path: Path) -> StoreInfo:
-    """A persistent store made earlier by bpograph (serve --store or import), opened as it is."""
+    """A persistent store made earlier by bpograph (serve --store or import), opened as it is.
+
+    If an import was cut off (its marker still says "pending"), the data may or may not hold its
+    change: the store takes a version of its own then, so that no cached answer of either state
+    is revalidated against it."""
     marker = _read_marker(path)
+    if marker.get("pending"):
+        version = hashlib.sha256(f"{marker['version']}:{marker['pending']}:recovered".encode()).hexdigest()[:20]
+        _write_marker(path, version)
+        marker = _read_marker(path)
     store = ox.Store.read_only(str(path))
     try:
         graphs = _count_graphs(store)
@@ -155,10 +238,12 @@ def build_store(settings: Settings) -> StoreInfo:
     :raise InputError: a file is missing or does not parse; no store is left behind.
     """
     temporary = settings.store_dir is None
-    path = Path(tempfile.mkdtemp(prefix="bpograph-store-")) if temporary else Path(settings.store_dir)
+    if temporary:
+        sweep_temporary()
+    path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}store-{os.getpid()}-")) if temporary else Path(settings.store_dir)
     if not temporary and _read_marker(path) is not None:
         return open_existing(path)
-    if not temporary and path.exists() and any(path.iterdir()):
+    if not temporary and path.exists() and any(child.name != LOCK for child in path.iterdir()):
         raise InputError(str(path), "the folder is neither empty nor a bpograph store; give an empty or new folder")
     digest = hashlib.sha256()
     try:
@@ -180,6 +265,9 @@ def build_store(settings: Settings) -> StoreInfo:
         del store  # release the write lock so that workers can open the store read-only
         if not temporary:
             _write_marker(path, digest.hexdigest()[:20])
+    except OSError as exc:
+        shutil.rmtree(path, ignore_errors=True) if temporary else _clear(path)
+        raise _no_space(path, exc) from None
     except BaseException:
         shutil.rmtree(path, ignore_errors=True) if temporary else _clear(path)
         raise
