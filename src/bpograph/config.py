@@ -30,7 +30,7 @@ class Settings:
     max_rows: int = _setting(10_000, "Most result rows (or triples) returned; larger results are cut and say so.")
     max_request_bytes: int = _setting(1_048_576, "Largest request body accepted; larger ones get 413.")
     workers: int = _setting(2, "Server processes of bpograph serve, each with its own copy (or read-only view) of the data; under another WSGI server, query worker processes.")
-    threads: int = _setting(4, "Query threads at normal priority per server process (queries running longer than 0.25 s drop to a lower priority and get a thread of their own); each process has four times as many request threads.")
+    threads: int = _setting(4, "Request and query threads per server process (a query running longer than 0.25 s drops to a lower priority and gets a request thread and a query thread of its own until it ends).")
     memory: bool = _setting(True, "Each server process of bpograph serve queries its own in-memory copy of the data (several times faster; about 0.6 GB per million triples per process). Off: the processes share the on-disk store read-only. Always off with updates.")
     update: bool = _setting(False, "Accept SPARQL updates (off by default: the endpoint is read-only). Each update must carry the update key as 'Authorization: Bearer KEY'.")
     update_key_file: str | None = _setting(None, "File whose content is the update key (at least 16 characters); or set BPOGRAPH_UPDATE_KEY.")

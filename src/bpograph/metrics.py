@@ -41,6 +41,13 @@ class Metrics:
         with self._lock:
             self._cells[self._row * _FIELDS + field] += amount
 
+    def add_query(self, seconds: float) -> None:
+        """One query (or update) answered after ``seconds``."""
+        base = self._row * _FIELDS
+        with self._lock:
+            self._cells[base + QUERIES] += 1
+            self._cells[base + QUERY_SECONDS] += seconds
+
     def count_status(self, status: int) -> None:
         self.add(_INDEX.get(status, _OTHER))
 

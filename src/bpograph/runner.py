@@ -89,7 +89,7 @@ class _Job:
     """One request and, once ``done`` is released, its answer. A bare lock is the cheapest
     one-shot signal between two threads (an Event is a lock, a condition and a flag)."""
 
-    __slots__ = ("request", "done", "answer", "started", "thread_id", "demoted", "abandoned", "lock")
+    __slots__ = ("request", "done", "answer", "started", "thread_id", "demoted", "abandoned", "lock", "long")
 
     def __init__(self, request: Request) -> None:
         self.request = request
@@ -100,6 +100,8 @@ class _Job:
         self.thread_id = 0
         self.demoted = False
         self.abandoned = False
+        self.long = False
+        """Counted as long (its request thread is held for long), until its request returns."""
         self.lock = threading.Lock()
         """Taken to start the job or to abandon it, so that exactly one of the two happens."""
 
@@ -109,10 +111,14 @@ class ThreadRunner:
 
     :param on_overrun: called from the request thread whenever a query outlives its time limit
         (the process must then be retired; a second call must do no harm).
+    :param on_long: called with +1 when a query becomes long and with -1 when its request is done
+        (the server gives each long query's request a request thread of its own meanwhile).
     """
 
-    def __init__(self, store, size: int, on_overrun: Callable[[], None]) -> None:
+    def __init__(self, store, size: int, on_overrun: Callable[[], None],
+                 on_long: Callable[[int], None] | None = None) -> None:
         self._store = store
+        self._on_long = on_long or (lambda delta: None)
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._on_overrun = on_overrun
         self._running: set[_Job] = set()
@@ -160,11 +166,25 @@ class ThreadRunner:
                 job.demoted = True
                 _lower_priority(job.thread_id, idle=False)
                 self._start_thread()  # a short query must not wait behind a long one
+                with job.lock:
+                    if not job.long and job.answer is None and not job.abandoned:
+                        job.long = True
+                        self._on_long(1)
 
     def run(self, request: Request, timeout: float) -> Answer:
         """Answer ``request`` within ``timeout`` seconds (waiting for a free thread included)."""
         job = _Job(request)
         self._jobs.put(job)
+        try:
+            return self._wait(job, timeout)
+        finally:
+            with job.lock:
+                job.abandoned = job.abandoned or job.answer is None
+                counted, job.long = job.long, False
+            if counted:
+                self._on_long(-1)
+
+    def _wait(self, job: _Job, timeout: float) -> Answer:
         if job.done.acquire(timeout=timeout):
             return job.answer
         with job.lock:

@@ -25,7 +25,7 @@ class SharedState:
     @classmethod
     def create(cls, settings: Settings, slots: int) -> SharedState:
         context = multiprocessing.get_context("spawn")
-        return cls(FairShare(settings.client_budget, settings.client_concurrency, context),
+        return cls(FairShare(settings.client_budget, settings.client_concurrency, slots, context),
                    Metrics(slots + 1, context), context.RawArray("i", [IDLE_SLOT] * slots))
 
     def serving(self) -> int:

@@ -57,3 +57,34 @@ def test_a_remote_that_is_down_gives_a_clear_error(local):
     reply = fetch("GET", endpoint, params={"query": LABEL % (down + "sparql")})
     assert reply.status == 400
     assert "could not be evaluated" in reply.text and "Traceback" not in reply.text
+
+
+def test_a_service_that_answers_no_sparql_results_gets_a_4xx(tmp_path):
+    import http.server
+    import threading
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<html><body>not results</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    garbage = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=garbage.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{garbage.server_address[1]}/sparql"
+    try:
+        with running_server("--no-default-data", "--allow-service", url, log_path=tmp_path / "serve.log") as base:
+            reply = fetch("GET", base + "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+        assert 400 <= reply.status < 500, reply.text
+        assert "could not be evaluated" in reply.text and "Traceback" not in reply.text
+    finally:
+        garbage.shutdown()
+        garbage.server_close()

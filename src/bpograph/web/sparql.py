@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import hmac
 import time
-from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
@@ -16,7 +15,7 @@ from werkzeug.http import http_date
 from ..description import service_description
 from ..engine import Answer
 from ..formats import GRAPH, negotiate, offered
-from ..metrics import QUERIES, QUERY_SECONDS, STOPPED
+from ..metrics import STOPPED
 from ..query import QueryError, QueryService
 from ..shared_state import SharedState
 
@@ -42,25 +41,22 @@ def _shared() -> SharedState:
     return current_app.extensions["bpograph.shared"]
 
 
-@contextmanager
-def _fair_share():
-    """Run one query of this client within its fair share, and count it.
+def _admit(shared: SharedState) -> str:
+    """Count one query of this client as running, within its fair share; returns the client.
 
     :raise QueryError: 429 (with Retry-After) when the client is past its share.
     """
-    shared = _shared()
     client = request.remote_addr or "unknown"
     refusal = shared.fairshare.admit(client)
     if refusal is not None:
         raise QueryError(refusal.message, 429, {"Retry-After": str(refusal.retry_after)})
-    started = time.monotonic()
-    try:
-        yield
-    finally:
-        seconds = time.monotonic() - started
-        shared.fairshare.release(client, seconds)
-        shared.metrics.add(QUERIES)
-        shared.metrics.add(QUERY_SECONDS, seconds)
+    return client
+
+
+def _release(shared: SharedState, client: str, started: float) -> None:
+    seconds = time.monotonic() - started
+    shared.fairshare.release(client, seconds)
+    shared.metrics.add_query(seconds)
 
 
 @bp.after_app_request
@@ -151,7 +147,9 @@ def sparql() -> Response:
     if update is not None:
         if _service().settings.update:
             _authorise_update()
-        with _fair_share():
+        shared = _shared()
+        client, started = _admit(shared), time.monotonic()
+        try:
             answer = _service().apply_update(
                 update,
                 tuple(params.getlist("using-graph-uri")),
@@ -159,6 +157,8 @@ def sparql() -> Response:
                 timeout=_first(params, "timeout"),
                 base_iri=_base_iri(),
             )
+        finally:
+            _release(shared, client, started)
         if answer.status >= 400:
             raise QueryError(answer.message, answer.status)
         return Response(status=204)
@@ -177,13 +177,17 @@ def sparql() -> Response:
     if etag is not None and etag in request.if_none_match:
         return _not_modified(etag)
     has_dataset = service.check(query)  # a refused query costs no share of query time
-    with _fair_share():
+    shared = _shared()
+    client, started = _admit(shared), time.monotonic()
+    try:
         answer = service.answer(
             query, preferences, default_graphs, named_graphs,
             timeout=_first(params, "timeout"), base_iri=_base_iri(), has_dataset=has_dataset,
         )
+    finally:
+        _release(shared, client, started)
     if answer.status == 503:
-        _shared().metrics.add(STOPPED)
+        shared.metrics.add(STOPPED)
     return _respond(answer, etag)
 
 
