@@ -124,7 +124,6 @@ def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socke
     shared.metrics.use_row(slot)
     shared.fairshare.use_row(slot)
     app = create_app(settings, store=store, backend=backend, shared=shared)
-    # request threads mostly wait for their query; a long one must not keep a short one waiting
     server = create_server(app, sockets=[sock], threads=settings.threads, ident="bpograph")
     # a process that stopped accepting (the balance, below) polls again within ACCEPT_RECHECK, not
     # waitress's default second, so a connection never waits long for someone to accept it
@@ -282,10 +281,9 @@ class Supervisor:
         self.size = 1 if settings.update else settings.workers  # a store has one writer
         self.dump: _Dump | None = None
         self._context = multiprocessing.get_context("spawn")
-        # connections per process, in shared memory; a slot reads 0 while its first process
-        # starts (so the first one ready does not take every early connection) and IDLE_SLOT
-        # while nobody serves from it (so that nobody waits for it)
-        # a successor needs a slot of its own while its predecessor drains, and may retire in turn
+        # connections per process slot, in shared memory (IDLE_SLOT while nobody serves from it, so
+        # that nobody waits for it); a successor needs a slot of its own while its predecessor
+        # drains, and may retire in turn
         self.shared = SharedState.create(settings, 4 * self.size)
         self._waiting: list[_Process] = []
         """Retiring processes whose successor waits for a free slot."""

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from bpograph.namespaces import BPO, CLAIM
+from bpograph.namespaces import BPO
 from serving import running_server
 from http_client import fetch
 

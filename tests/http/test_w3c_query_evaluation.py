@@ -15,7 +15,7 @@ import re
 from collections import Counter
 
 import pytest
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import XSD
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic

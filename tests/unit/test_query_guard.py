@@ -19,7 +19,7 @@ SMUGGLED = {
     "after a blank node's ]": f"PREFIX e: <http://e/> SELECT * WHERE {{ [ ?p e:x]SERVICE <{U}> {{ ?s ?p ?o }} }}",
     "after an integer": f"SELECT*WHERE{{?s ?p 1SERVICE<{U}>{{?s ?p ?o}}}}",
     "after a triple's dot": f"SELECT * WHERE {{ ?s ?p ?o.SERVICE <{U}> {{ ?s ?p ?o }} }}",
-    "escaped IRI": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:9999/\\u0061> {{ ?s ?p ?o }} }}",
+    "escaped IRI": "SELECT * WHERE { SERVICE <http://127.0.0.1:9999/\\u0061> { ?s ?p ?o } }",
     "prefixed name": f"PREFIX s: <{U}> SELECT * WHERE {{ SERVICE s:x {{ ?s ?p ?o }} }}",
     "relative IRI": "SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }",
     "lower case, in a subquery": f"select * where {{ {{ select * where {{ service <{U}> {{ ?s ?p ?o }} }} }} }}",
