@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import urllib.error
 
@@ -97,11 +98,16 @@ def _render(body: bytes, fmt: str) -> bytes:
     columns = document["head"]["vars"]
     rows = [[_cell(binding.get(c)) for c in columns] for binding in document["results"]["bindings"]]
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
-    limit = max(20, (shutil.get_terminal_size((120, 20)).columns - 3 * len(columns)) // max(1, len(columns)))
-    widths = [min(w, limit) for w in widths]
+    room = shutil.get_terminal_size((120, 20)).columns - 3 * (len(columns) - 1)
+    while sum(widths) > room and max(widths) > 12:  # narrow the widest column, one character at a time
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+
+    def fit(value: str, width: int) -> str:  # a cut cell ends with "…", so no cut goes unseen
+        return value.ljust(width) if len(value) <= width else value[: width - 1] + "…"
 
     def line(values):
-        return " | ".join(v[:w].ljust(w) for v, w in zip(values, widths)).rstrip()
+        return " | ".join(fit(v, w) for v, w in zip(values, widths)).rstrip()
 
     out = [line(columns), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
@@ -113,4 +119,20 @@ def _cell(term: dict | None) -> str:
         return ""
     if term["type"] == "literal" and "xml:lang" in term:
         return f'{term["value"]}@{term["xml:lang"]}'
+    if term["type"] == "uri":
+        return compact(term["value"])
     return term["value"]
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
+
+def compact(iri: str) -> str:
+    """``iri`` as a prefixed name of bpograph's prefix map (``bpo:CallCentre``), where one fits."""
+    from .namespaces import SPARQL_PREFIXES
+
+    best = max((ns for ns in SPARQL_PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is not None and _LOCAL_NAME.fullmatch(iri[len(best):]) and not iri.endswith("."):
+        prefix = next(p for p, ns in SPARQL_PREFIXES.items() if ns == best)
+        return f"{prefix}:{iri[len(best):]}"
+    return iri

@@ -4,11 +4,11 @@ built as an rdflib graph (triple by triple, never as a string)."""
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 
 from .config import Settings
 from .formats import GRAPH, TABULAR
-from .namespaces import SD, VOID, bind_prefixes
+from .namespaces import SD, SPARQL_PREFIXES, VOID, bind_prefixes
 from .store import StoreInfo
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -42,6 +42,11 @@ def service_description(endpoint: str, store: StoreInfo, settings: Settings) -> 
     for media_type in dict.fromkeys(f.media_type for f in TABULAR + GRAPH):
         if media_type in _FORMAT_IRIS:
             graph.add((service, SD.resultFormat, URIRef(FORMATS_NS + _FORMAT_IRIS[media_type])))
+    for prefix, namespace in SPARQL_PREFIXES.items():  # predeclared for every query (SHACL's vocabulary for it)
+        declaration = BNode(f"prefix-{prefix}")
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     graph.add((service, RDFS.label, Literal("bpograph SPARQL endpoint", lang="en")))
     graph.add((service, RDFS.label, Literal("bpographi SPARQL-i otspunkt", lang="et")))
     graph.add((service, RDFS.comment, Literal(
@@ -51,7 +56,8 @@ def service_description(endpoint: str, store: StoreInfo, settings: Settings) -> 
         f"graph is the union of all graphs. Each query may run at most {settings.timeout:g} s; the "
         "'timeout' request parameter (seconds, decimals allowed) can only lower that limit. At most "
         f"{settings.max_rows} rows or triples are returned; a cut result carries the response header "
-        "X-Bpograph-Truncated: true. SERVICE is refused unless the operator allowlists the endpoint.",
+        "X-Bpograph-Truncated: true. SERVICE is refused unless the operator allowlists the endpoint. "
+        "The prefixes given with sh:declare are declared for every query; a query's own PREFIX wins.",
         lang="en",
     )))
 

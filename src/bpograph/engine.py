@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .formats import GRAPH_BY_TYPE, TABULAR_BY_TYPE
+from .namespaces import SPARQL_PREFIXES
 from .syntax_errors import describe
 
 MAX_MESSAGE = 400
@@ -81,9 +82,9 @@ def _dataset_arguments(request: QueryRequest) -> dict:
 def execute_update(store: ox.Store, request: UpdateRequest) -> Answer:
     """Apply ``request`` to ``store``: 204 on success, 400 with the reason otherwise."""
     try:
-        store.update(request.update, base_iri=request.base_iri)
+        store.update(request.update, base_iri=request.base_iri, prefixes=SPARQL_PREFIXES)
     except SyntaxError as exc:
-        return Answer(400, message=describe(str(exc), request.update, "SPARQL update"))
+        return Answer(400, message=describe(str(exc), request.update, "SPARQL update", SPARQL_PREFIXES))
     except (OSError, ValueError, RuntimeError) as exc:
         return Answer(400, message=f"the update could not be applied: {_first_line(exc)}")
     return Answer(204)
@@ -113,9 +114,9 @@ def execute(store: ox.Store, request: QueryRequest | UpdateRequest | DumpRequest
     except ValueError as exc:
         return Answer(400, message=f"not an IRI: {_first_line(exc)}")
     try:
-        result = store.query(request.query, base_iri=request.base_iri, **arguments)
+        result = store.query(request.query, base_iri=request.base_iri, prefixes=SPARQL_PREFIXES, **arguments)
     except SyntaxError as exc:
-        return Answer(400, message=describe(str(exc), request.query))
+        return Answer(400, message=describe(str(exc), request.query, declared=SPARQL_PREFIXES))
     except (OSError, ValueError, RuntimeError) as exc:
         return Answer(400, message=f"the query could not be evaluated: {_first_line(exc)}")
     try:
@@ -192,7 +193,7 @@ def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> Answer:
     fmt = TABULAR_BY_TYPE.get(request.tabular) if request.tabular else None
     if fmt is None or fmt.name in ("csv", "tsv"):
         # CSV/TSV have no boolean form (SPARQL 1.1 CSV/TSV results, section 1)
-        return _not_acceptable("tabular")
+        return _not_acceptable("boolean")
     return Answer(200, body=result.serialize(format=fmt.writer), media_type=fmt.media_type, rows=1, kind="tabular")
 
 

@@ -48,6 +48,7 @@ FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
     "nt": (None, "application/n-triples"),
     "rdfxml": (None, "application/rdf+xml"),
     "rdf": (None, "application/rdf+xml"),
+    "rdf+xml": (None, "application/rdf+xml"),  # SPARQLWrapper's RDFXML constant
     "jsonld": (None, "application/ld+json"),
     "json-ld": (None, "application/ld+json"),
     # N3 is a superset of Turtle: clients that ask for N3 (SPARQLWrapper does) read Turtle
@@ -104,6 +105,23 @@ def negotiate(accept_header: str | None, format_param: str | None = None) -> Pre
     return Preferences(TABULAR_BY_TYPE.get(tabular), GRAPH_BY_TYPE.get(graph))
 
 
+#: What each kind of result can be written as. A boolean (ASK) has no CSV or TSV form: the
+#: SPARQL 1.1 CSV/TSV results format defines only solution sequences (section 1).
+_OFFERED = {
+    "tabular": ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"),
+    "boolean": ("application/sparql-results+json", "application/sparql-results+xml"),
+    "graph": tuple(f.media_type for f in GRAPH if f.media_type != "text/plain"),
+}
+_FORM = {"tabular": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
+
+
 def offered(kind: str) -> list[str]:
-    """The media types offered for ``kind`` ('tabular' or 'graph'), for 406 messages."""
-    return [f.media_type for f in (TABULAR if kind == "tabular" else GRAPH)]
+    """The media types offered for ``kind`` ('tabular', 'boolean' or 'graph')."""
+    return list(_OFFERED[kind])
+
+
+def not_acceptable_message(kind: str) -> str:
+    """What a 406 says: which formats this kind of result has, by media type and format= name."""
+    names = {f.media_type: f.name for f in TABULAR + GRAPH}
+    listed = ", ".join(f"{t} (format={names[t]})" for t in _OFFERED[kind])
+    return f"no format asked for can carry a {_FORM[kind]} result; it can be written as {listed}"

@@ -328,7 +328,11 @@ PREFIXES: dict[str, Namespace] = {
     "dbr": DBR,
     "wd": WD,
 }
-"""One prefix map shared by Turtle output, SPARQL prologues and pages."""
+"""One prefix map shared by Turtle output, SPARQL prologues, pages, and the prefixes the
+endpoint predeclares for every query (as the Wikidata Query Service does)."""
+
+#: :data:`PREFIXES` as plain strings, what the query engine takes; a query's own PREFIX wins.
+SPARQL_PREFIXES: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 STANDARD_NAMESPACES: tuple[str, ...] = tuple(
     str(ns) for ns in (RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, VANN, SH)

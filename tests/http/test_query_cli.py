@@ -55,3 +55,26 @@ def test_an_unreachable_endpoint_exits_2(cli):
     result = cli.invoke(main, ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql"])
     assert result.exit_code == 2
     assert result.stderr.startswith("bpograph query: cannot reach http://127.0.0.1:9/sparql")
+
+
+def test_the_table_shows_prefixed_names_and_marks_every_cut():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    query = Path(__file__).parents[2] / "src" / "bpograph" / "queries" / "CQ21.rq"
+    wide = subprocess.run([sys.executable, "-m", "bpograph", "query", "--file", str(query), "--format", "table"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert wide.returncode == 0, wide.stderr
+    assert "bpo:BusinessProcessOutsourcing" in wide.stdout and "https://w3id.org/bpograph/def/" not in wide.stdout
+    assert "…" not in wide.stdout  # it fits: nothing is cut
+    narrow = subprocess.run([sys.executable, "-m", "bpograph", "query", "--file", str(query), "--format", "table"],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "60"})
+    rows = narrow.stdout.splitlines()[2:-1]
+    assert rows and all(len(row) <= 60 for row in rows)
+    assert any("…" in row for row in rows)
+    full = {cell.strip() for row in wide.stdout.splitlines()[2:-1] for cell in row.split("|")}
+    for row in rows:  # every cell is whole, or visibly cut
+        for cell in (c.strip() for c in row.split("|")):
+            assert cell in full or (cell.endswith("…") and any(f.startswith(cell[:-1]) for f in full)), cell

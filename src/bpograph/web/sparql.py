@@ -14,8 +14,9 @@ from werkzeug.http import http_date
 
 from ..description import service_description
 from ..engine import Answer
-from ..formats import GRAPH, negotiate, offered
+from ..formats import GRAPH, negotiate, not_acceptable_message
 from ..metrics import STOPPED
+from ..namespaces import SPARQL_PREFIXES
 from ..query import QueryError, QueryService
 from ..shared_state import SharedState
 
@@ -273,8 +274,7 @@ def _not_modified(etag: str) -> Response:
 
 def _respond(answer: Answer, etag: str | None) -> Response:
     if answer.status == 406:
-        types = ", ".join(offered(answer.kind))
-        raise QueryError(f"none of the Accept header's media types can carry this result; offered: {types}", 406)
+        raise QueryError(not_acceptable_message(answer.kind), 406)
     if answer.status != 200:
         raise QueryError(answer.message, answer.status)
     media_type = answer.media_type
@@ -294,7 +294,8 @@ def editor() -> Response:
     it, which makes the URL a permalink for that query."""
     endpoint = request.host_url.rstrip("/") + "/sparql"
     response = Response(
-        render_template("query.html", endpoint=endpoint, query=request.args.get("query") or DEFAULT_QUERY),
+        render_template("query.html", endpoint=endpoint, query=request.args.get("query") or DEFAULT_QUERY,
+                        prefixes=sorted(SPARQL_PREFIXES.items())),
         mimetype="text/html",
     )
     # the editor's own script files only; it injects styles, and it talks to this endpoint alone
