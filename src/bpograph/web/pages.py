@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from ..comparison import read_comparison
@@ -13,6 +13,7 @@ from ..diagram import indented_tree, neighbourhood
 from ..iri import for_header, is_path_segment
 from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, describe_entity
 from ..namespaces import BPO
+from ..ontology_documents import OntologyIndex, document_query
 from ..query import QueryService
 from ..search import LabelIndex
 from .ui import ui_language
@@ -75,6 +76,16 @@ def _index() -> LabelIndex:
         index = LabelIndex.build(service.select)
         current_app.extensions["bpograph.labels"] = index
     return index
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon, at the path browsers ask for without being told (an SVG: every current
+    browser takes one there, and it stays sharp at every size)."""
+    response = current_app.send_static_file("favicon.svg")
+    response.mimetype = "image/svg+xml"
+    response.cache_control.max_age = 86400
+    return response
 
 
 DOWNLOADS = {"trig": "application/trig", "nq": "application/n-quads", "jsonld": "application/ld+json", "ttl": "text/turtle"}
@@ -188,35 +199,73 @@ def alphabetical(lang: str) -> Response:
 
 
 @bp.route("/<any(def, claim, source, example, agent, shapes):kind>/<name>")
-@bp.route("/ontology", defaults={"kind": "ontology", "name": ""})
-@bp.route("/ontology/<name>", defaults={"kind": "ontology"})
 def entity(kind: str, name: str) -> Response:
     """One IRI's page or data.
 
     :raise 404: the graph says nothing about the IRI
     :raise 406: the Accept header allows none of the offered representations
     """
-    stem, media_type = _split_suffix(name)
-    path = kind + (f"/{stem}" if stem else "")
+    return _serve(f"{kind}/{name}")
+
+
+@bp.route("/ontology")
+@bp.route("/ontology<any('.html', '.ttl', '.jsonld', '.rdf', '.nt'):suffix>")
+@bp.route("/ontology/<path:name>")
+def ontology(name: str = "", suffix: str = "") -> Response:
+    """The ontology's IRI, its modules' IRIs (``ontology/core``) and their version IRIs
+    (``ontology/core/0.1.0``): a page for browsers, the whole ontology document for OWL tools."""
+    return _serve("ontology" + (f"/{name}" if name else suffix))
+
+
+def _serve(requested: str) -> Response:
+    path, media_type = _split_suffix(requested)
     iri = _service().settings.base_iri + path
-    if not is_path_segment(stem):  # no IRI of this dataset has such a path
+    if not all(is_path_segment(part) and part for part in path.split("/")):  # no IRI of this dataset has such a path
         return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
+    ontology = _ontologies().ontology_of(iri) if path.startswith("ontology") else None
     if media_type is None:
-        media_type = request.accept_mimetypes.best_match(OFFERS, default="text/html") if request.accept_mimetypes else "text/html"
-        if media_type is None or (request.headers.get("Accept") and request.accept_mimetypes[media_type] == 0):
-            return _not_acceptable()
+        if ontology is not None and "Accept" not in request.headers:
+            # An OWL tool that does not negotiate (owlready2, Python's urllib) gets RDF/XML, the
+            # one syntax every OWL tool reads; browsers always send Accept.
+            media_type = "application/rdf+xml"
+        else:
+            media_type = request.accept_mimetypes.best_match(OFFERS, default="text/html") if request.accept_mimetypes else "text/html"
+            if media_type is None or (request.headers.get("Accept") and request.accept_mimetypes[media_type] == 0):
+                return _not_acceptable()
     if media_type == "text/html":
-        response = _html(iri, path)
+        if ontology is not None and ontology != iri:  # a version IRI: the page of the ontology it versions
+            response = _html(ontology, ontology[len(_service().settings.base_iri):])
+        else:
+            response = _html(iri, path)
+    elif ontology is not None:
+        response = _ontology_document(ontology, media_type)
     else:
         response = _rdf(iri, media_type)
     response.vary.add("Accept")
-    base = url_for("pages.entity", kind=kind, name=stem) if stem else url_for("pages.entity")
+    base = request.script_root + "/" + path
     links = [f'<{for_header(iri)}>; rel="canonical"'] + [
         f'<{for_header(base)}{suffix}>; rel="alternate"; type="{mt}"' for suffix, mt in SUFFIXES.items()
     ]
     response.headers["Link"] = ", ".join(links)
     response.headers["Content-Location"] = for_header(base) + next(s for s, mt in SUFFIXES.items() if mt == media_type)
     return response
+
+
+def _ontologies() -> OntologyIndex:
+    """The ontologies the store declares, found on first use (every time when updates are on)."""
+    service = _service()
+    index = current_app.extensions.get("bpograph.ontologies")
+    if index is None or service.settings.update:
+        index = current_app.extensions["bpograph.ontologies"] = OntologyIndex.build(service.select)
+    return index
+
+
+def _ontology_document(ontology: str, media_type: str) -> Response:
+    """The module's triples and those of every module it imports, in one document."""
+    index = _ontologies()
+    modules = index.closure(ontology)
+    answer = _service().construct(document_query(ontology, index.graphs(modules), modules), media_type)
+    return Response(answer.body, content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""))
 
 
 def _split_suffix(name: str) -> tuple[str, str | None]:
