@@ -138,19 +138,47 @@ def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt:
 @main.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--graph", "graph", required=True, help="The IRI of the named graph to add the file to.")
+@click.option("--replace", is_flag=True, help="Replace what the graph held (and any graph a TriG or N-Quads file names) with the file, in one transaction.")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default="bpograph-store", show_default=True,
               help="The persistent store folder (made with the shipped graph if new); serve it with bpograph serve --store.")
-def import_(file: Path, graph: str, store_dir: Path) -> None:
+def import_(file: Path, graph: str, replace: bool, store_dir: Path) -> None:
     """Add an external ontology or dataset FILE (Turtle, RDF/XML, JSON-LD, N-Triples, TriG) to a
     persistent store as the named graph --graph, and report what was added."""
+    from .iri import is_iri
     from .store import import_file
 
+    if not is_iri(graph):
+        click.echo(f"bpograph import: --graph '{graph}' is not an absolute IRI (like https://example.org/graph)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     try:
-        added, total = import_file(store_dir, file, graph)
+        change, total = import_file(store_dir, file, graph, replace=replace)
     except BpographError as exc:
         click.echo(f"bpograph import: cannot import {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"bpograph import: added {added} triples to <{graph}> ({total} in the graph now) in {store_dir}")
+    if replace:
+        click.echo(f"bpograph import: replaced <{graph}> with {file} ({total} triples in the graph now) in {store_dir}")
+    else:
+        click.echo(f"bpograph import: added {change} triples to <{graph}> ({total} in the graph now) in {store_dir}")
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default="bpograph-store", show_default=True,
+              help="The persistent store folder.")
+def drop(graph: str, store_dir: Path) -> None:
+    """Remove the named graph GRAPH (an IRI) from a persistent store, in one transaction."""
+    from .iri import is_iri
+    from .store import drop_graph
+
+    if not is_iri(graph):
+        click.echo(f"bpograph drop: '{graph}' is not an absolute IRI (like https://example.org/graph)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        removed = drop_graph(store_dir, graph)
+    except BpographError as exc:
+        click.echo(f"bpograph drop: cannot drop {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"bpograph drop: removed <{graph}> ({removed} triples) from {store_dir}")
 
 
 def _emit(payload: bytes, output: Path | None) -> None:

@@ -83,43 +83,100 @@ def _clear(path: Path) -> None:
         shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
 
 
-def import_file(store_dir: Path, file: Path, graph: str) -> tuple[int, int]:
+def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False) -> tuple[int, int]:
     """Add ``file`` to the named graph ``graph`` of the persistent store at ``store_dir`` (made with
-    the shipped graph if it does not exist yet).
+    the shipped graph if it does not exist yet); with ``replace``, the file's triples take the
+    place of what the graphs it writes to held.
 
-    The file is parsed completely before the store is touched, so unreadable input changes nothing.
+    The file is parsed completely before the store is touched, so unreadable input changes
+    nothing, and the store changes in one transaction: all of the file or none of it.
 
-    :return: (triples added, triples in the graph now)
-    :raise InputError: the file is unreadable, or the store is in use by a running server.
+    :return: (triples added, or the change in size when replacing; triples in the graph now)
+    :raise InputError: ``graph`` is not an IRI, the file is unreadable, or the store is in use
+        by a running server.
     """
+    target = _graph_node(graph)
     staging = ox.Store()
-    target = ox.NamedNode(graph)
     _load(staging, file, target, hashlib.sha256())  # raises before the store is opened
     # a TriG or N-Quads file keeps its own named graphs; its default graph goes to ``graph``
     quads = [q if q.graph_name != ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object, target)
              for q in staging.quads_for_pattern(None, None, None, None)]
     if _read_marker(store_dir) is None:
         build_store(Settings(store_dir=str(store_dir)))
+    touched = sorted({target, *(q.graph_name for q in quads)}, key=str)
+    with _writing(store_dir, f"{'replace' if replace else 'add'}:{graph}:{len(quads)}:{file.resolve()}") as store:
+        before = _size(store, target)
+        if replace:
+            # one update is one transaction: the old graphs go and the new triples come together
+            drops = " ; ".join(f"DROP SILENT GRAPH {g}" for g in touched)
+            store.update(f"{drops} ; CREATE SILENT GRAPH {target} ; {_insert_data(quads)}")
+        else:
+            store.add_graph(target)
+            store.extend(quads)  # one transaction: all of the file or none of it
+        after = _size(store, target)
+    return after - before, after
+
+
+def drop_graph(store_dir: Path, graph: str) -> int:
+    """Remove the named graph ``graph`` from the persistent store at ``store_dir``, in one
+    transaction.
+
+    :return: the number of triples it held
+    :raise InputError: ``graph`` is not an IRI, the store or the graph does not exist, or a
+        server is serving the store.
+    """
+    target = _graph_node(graph)
+    if _read_marker(store_dir) is None:
+        raise InputError(str(store_dir), "there is no bpograph store here (bpograph import makes one)")
+    with _writing(store_dir, f"drop:{graph}") as store:
+        if not any(True for _ in store.named_graphs() if _ == target):
+            raise InputError(str(store_dir), f"the store has no graph <{graph}>")
+        size = _size(store, target)
+        store.update(f"DROP GRAPH {target}")
+    return size
+
+
+def _graph_node(graph: str) -> ox.NamedNode:
+    from .iri import is_iri
+
+    if not is_iri(graph):
+        raise InputError("--graph", f"'{graph}' is not an absolute IRI (like https://example.org/graph)")
+    return ox.NamedNode(graph)
+
+
+def _size(store: ox.Store, graph: ox.NamedNode) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
+
+def _insert_data(quads: list[ox.Quad]) -> str:
+    """An INSERT DATA for ``quads``, terms written in N-Triples syntax (which SPARQL reads)."""
+    by_graph: dict[str, list[str]] = {}
+    for quad in quads:
+        by_graph.setdefault(str(quad.graph_name), []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    blocks = " ".join(f"GRAPH {name} {{ {' '.join(lines)} }}" for name, lines in by_graph.items())
+    return f"INSERT DATA {{ {blocks} }}"
+
+
+@contextmanager
+def _writing(store_dir: Path, change: str) -> Iterator[ox.Store]:
+    """The store opened for writing under its exclusive lock, with a pending marker written
+    before the data may change and the final one after (see :func:`_write_marker`)."""
     with store_lock(store_dir, exclusive=True):
         try:
             store = ox.Store(str(store_dir))
         except OSError as exc:
             raise InputError(str(store_dir), f"the store cannot be opened for writing: {exc}") from None
+        old = _read_marker(store_dir)["version"]
+        version = hashlib.sha256(f"{old}:{change}".encode()).hexdigest()[:20]
         try:
-            before = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
-            old = _read_marker(store_dir)["version"]
-            version = hashlib.sha256(f"{old}:{graph}:{before}:{len(quads)}:{file.resolve()}".encode()).hexdigest()[:20]
             _write_marker(store_dir, old, pending=version)  # from here the data may change
-            store.add_graph(target)
-            store.extend(quads)  # one transaction: all of the file or none of it
+            yield store
             store.flush()
-            after = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
         except OSError as exc:
             raise _no_space(store_dir, exc) from None
         finally:
             del store
         _write_marker(store_dir, version)
-    return after - before, after
 
 
 def _position(message: str) -> tuple[str, int | None]:

@@ -15,6 +15,7 @@ from werkzeug.http import http_date
 from ..description import service_description
 from ..engine import Answer
 from ..formats import GRAPH, negotiate, not_acceptable_message
+from ..iri import is_iri
 from ..metrics import STOPPED
 from ..namespaces import SPARQL_PREFIXES
 from ..query import QueryError, QueryService
@@ -163,6 +164,8 @@ def sparql() -> Response:
         if answer.status >= 400:
             raise QueryError(answer.message, answer.status)
         return Response(status=204)
+    if query is None and request.method in ("GET", "HEAD") and ("graph" in params or "default" in params):
+        return _graph_store(params)
     if query is None:
         return _describe()
     try:
@@ -190,6 +193,50 @@ def sparql() -> Response:
     if answer.status == 503:
         shared.metrics.add(STOPPED)
     return _respond(answer, etag)
+
+
+def _graph_store(params: MultiDict) -> Response:
+    """The read side of the SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification):
+    ``?graph=IRI`` returns that named graph, ``?default`` the default graph as queries see it
+    (the union of all graphs), in the RDF format that Accept (or ``format``) asks for.
+
+    :raise 400: both or neither of graph and default, or a graph name that is not an IRI
+    :raise 404: the store has no such graph
+    :raise 406: Accept allows no RDF format
+    """
+    graphs = params.getlist("graph")
+    if ("default" in params) == bool(graphs) or len(graphs) > 1:
+        raise QueryError("name one graph: either ?graph=IRI or ?default (SPARQL 1.1 Graph Store Protocol, 4.2)")
+    try:
+        preferences = negotiate(request.headers.get("Accept"), _first(params, "format"))
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    if preferences.graph is None:
+        raise QueryError(not_acceptable_message("graph"), 406)
+    service = _service()
+    if graphs:
+        name = graphs[0]
+        if not is_iri(name):
+            raise QueryError(f"graph must be an absolute IRI; got '{name[:200]}'")
+        exists = name in service.store.graphs if not service.settings.update else \
+            bool(service.select("SELECT ?g WHERE { GRAPH ?g { } } LIMIT 1", {"g": name}))
+        if not exists:
+            raise QueryError(f"there is no graph <{name}> in this store", 404)
+        query, bindings = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": name}
+    else:
+        query, bindings = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {}
+    etag = None if service.settings.update else _etag(service, query, tuple(graphs), (), preferences)
+    if etag is not None and etag in request.if_none_match:
+        return _not_modified(etag)
+    shared = _shared()
+    client, started = _admit(shared), time.monotonic()
+    try:
+        answer = service.construct(query, preferences.graph.media_type, bindings)
+    finally:
+        _release(shared, client, started)
+    response = _respond(answer, etag)
+    response.vary.add("Accept")
+    return response
 
 
 def _read_request() -> tuple[MultiDict, str | None, str | None]:
