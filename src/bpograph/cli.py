@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -53,6 +54,9 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
         report = validate_files(list(files)) if files else validate_shipped()
     except InputError as exc:
         click.echo(f"bpograph validate: cannot read {exc}", err=True)
+        if fmt == "json":  # a program reading the report gets JSON that says what went wrong
+            click.echo(json.dumps({"conforms": False, "error": {"file": exc.path, "line": exc.line, "reason": exc.reason}},
+                                  ensure_ascii=False, indent=2))
         sys.exit(EXIT_BAD_INPUT)
     click.echo(render(report, fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)

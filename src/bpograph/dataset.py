@@ -120,13 +120,17 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
     try:
         scratch.parse(data=data, format=fmt, publicID=file_iri(path))
     except BadSyntax as exc:
-        raise InputError(str(path), _bad_syntax_reason(exc), exc.lines + 1) from None
+        raise _syntax_error(path, data, _bad_syntax_reason(exc), exc.lines + 1) from None
     except xml.sax.SAXParseException as exc:
-        raise InputError(str(path), exc.getMessage(), exc.getLineNumber()) from None
+        raise _syntax_error(path, data, exc.getMessage(), exc.getLineNumber()) from None
     except json.JSONDecodeError as exc:
-        raise InputError(str(path), exc.msg, exc.lineno) from None
+        raise _syntax_error(path, data, exc.msg, exc.lineno) from None
     except (ParserError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), _parser_reason(exc, fmt), _first_bad_line(data, fmt)) from None
+        raise _syntax_error(path, data, _parser_reason(exc, fmt), _first_bad_line(data, fmt)) from None
+    except IndexError:  # rdflib's Turtle parser reads past the end of a file cut short
+        raise _syntax_error(path, data, "the file ends in the middle of a statement", 1 << 30) from None
+    except Exception as exc:  # noqa: BLE001 - whatever else a parser raises, the file is what was wrong
+        raise _syntax_error(path, data, f"not valid RDF: {_parser_reason(exc, fmt)}", _first_bad_line(data, fmt)) from None
     if isinstance(scratch, Dataset):
         if isinstance(target, Dataset):
             for quad in scratch.quads((None, None, None, None)):
@@ -135,6 +139,18 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
             target += scratch.triples((None, None, None))
     else:
         target += scratch
+
+
+def _syntax_error(path: Path, data: bytes, reason: str, line: int | None) -> InputError:
+    """The error for a file that does not parse, with a line number that is a line of the file:
+    parsers that meet the end of the input count the line after the last newline, which an editor
+    does not show; such an error is put on the last line, saying so."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    if line is not None and line > max(lines, 1):
+        line, reason = max(lines, 1), f"{reason} (at the end of the file)"
+    if line is not None and line < 1:
+        line = 1
+    return InputError(str(path), reason, line)
 
 
 def _bad_syntax_reason(exc: BadSyntax) -> str:

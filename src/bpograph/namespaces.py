@@ -293,6 +293,8 @@ SOURCE = Namespace(BASE + "source/")
 """Source documents: the article, its references and the sources of the enrichment."""
 EXAMPLE = Namespace(BASE + "example/")
 """The fictional example data."""
+SHAPES = Namespace(BASE + "shapes/")
+"""The SHACL shapes (``SHAPES.DefinedTermShape`` ...)."""
 GRAPH = Namespace(BASE + "graph/")
 """Names of the named graphs, one per shipped file."""
 MODULE = Namespace(BASE + "ontology/")

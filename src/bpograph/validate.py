@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from .dataset import KNOWLEDGE_DIRS, SHAPES_DIR, load_graph, shipped_folder_graph
+from .namespaces import BPO, SHAPES, bind_prefixes
 
 SEVERITY_ORDER = (SH.Violation, SH.Warning, SH.Info)
 
@@ -27,6 +29,8 @@ class Result:
     value: Node | None = None
     node_shape: Node | None = None
     """The named node shape the result comes from (property shapes are usually blank nodes)."""
+    node: Node | None = None
+    """The sh:ValidationResult node in the report graph."""
 
     @property
     def severity_name(self) -> str:
@@ -75,8 +79,9 @@ def knowledge_graph() -> Graph:
     return shipped_folder_graph(*KNOWLEDGE_DIRS)
 
 
-def validate_graph(data: Graph, shapes: Graph) -> Report:
-    """Validate ``data`` against ``shapes``.
+def validate_graph(data: Graph, shapes: Graph, focus: list[URIRef] | None = None) -> Report:
+    """Validate ``data`` against ``shapes``; with ``focus``, only those nodes (each against the
+    shapes that target it), which saves checking every term of the shipped graph again.
 
     SHACL Advanced Features are on because the quality shapes select their targets with SPARQL.
     """
@@ -87,6 +92,7 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
         advanced=True,
         allow_infos=True,
         allow_warnings=True,
+        focus_nodes=focus,
     )
     return Report(results=_read_results(report_graph, shapes), graph=report_graph)
 
@@ -96,26 +102,104 @@ def validate_shipped() -> Report:
     return validate_graph(knowledge_graph(), shapes_graph())
 
 
-def validate_files(paths: list[Path]) -> Report:
+def validate_files(paths: list[Path], full: bool = False) -> Report:
     """Validate a user's files against the shipped shapes, together with the shipped graph.
 
     The user's data is validated in one graph with bpograph's ontology, so that class
     hierarchies, code lists and labels resolve. The report keeps only results about nodes that
     occur in the user's files (as subject, predicate or object): the shipped graph's own state
-    is the business of ``bpograph validate`` without files.
+    is the business of ``bpograph validate`` without files. Every format of the report (text,
+    JSON, the SHACL report graph) holds exactly these results.
 
+    :param full: let pySHACL find every shape's targets over the whole graph, as a plain
+        pySHACL run would (seconds slower; the tests compare the two ways).
     :raise InputError: a file cannot be read or parsed; nothing is validated then.
     """
     user = load_graph(paths)
     shipped = knowledge_graph()
     described = set(shipped.subjects())
     data = shipped + user
-    report = validate_graph(data, shapes_graph())
     # The user's subjects, and any other node of theirs that the shipped graph does not describe
     # (an undeclared property, say); results about untouched bpograph terms are left out.
     mentioned = set(user.subjects()) | ({node for triple in user for node in triple} - described)
-    report.results = [r for r in report.results if r.focus in mentioned]
-    return report
+    report = validate_graph(data, shapes_graph()) if full else _validate_targeted(data, shapes_graph(), mentioned)
+    results = [r for r in report.results if r.focus in mentioned]
+    undefined = {r.value for r in results if r.node_shape == SHAPES.DefinedTermShape}
+    # a mistyped bpo: term is reported once, as a violation on the node that uses it, not also
+    # as an undeclared class or property of its own (OOPS! P34, P35)
+    results = [_suggest(r, shipped) if r.node_shape == SHAPES.DefinedTermShape else r
+               for r in results if not (r.focus in undefined and r.node_shape in (SHAPES.P34, SHAPES.P35))]
+    return Report(results=results, graph=_report_graph(report.graph, results))
+
+
+def _validate_targeted(data: Graph, shapes: Graph, mentioned: set[Node]) -> Report:
+    """Check the nodes of ``mentioned`` against the shapes that target them, and nothing else
+    (:mod:`bpograph.shacl_targets`); in full where that module cannot tell the targets."""
+    from .shacl_targets import Unsupported, oxigraph_copy, targeted
+
+    if any(isinstance(node, BNode) for node in mentioned):
+        return validate_graph(data, shapes)
+    try:
+        plan = targeted(shapes, oxigraph_copy(data), {n for n in mentioned if isinstance(n, URIRef)})
+    except Unsupported:
+        return validate_graph(data, shapes)
+    merged = Report()
+    for shape, nodes in sorted(plan.items()):
+        _conforms, graph, _text = shacl_validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_infos=True, allow_warnings=True,
+            use_shapes=[shape], focus_nodes=sorted(nodes),
+        )
+        merged.results += _read_results(graph, shapes)
+        merged.graph += graph
+    return merged
+
+
+def _suggest(result: Result, shipped: Graph) -> Result:
+    """The result's message with the defined bpo: name nearest to the one used, if one is near."""
+    names = _defined_names(shipped)
+    used = str(result.value)[len(str(BPO._NS)):]
+    near = difflib.get_close_matches(used, names, n=1, cutoff=0.75) or \
+        [n for n in names if n.lower() == used.lower()]
+    message = f"bpo:{used} is not a term of bpograph"
+    message += f"; did you mean bpo:{near[0]}?" if near else " (see /docs for the terms there are)"
+    return replace(result, message=message)
+
+
+_NAMES: dict[int, list[str]] = {}
+
+
+def _defined_names(shipped: Graph) -> list[str]:
+    key = id(shipped)
+    if key not in _NAMES:
+        namespace = str(BPO._NS)
+        _NAMES[key] = sorted({str(s)[len(namespace):] for s in shipped.subjects(RDFS.label) if str(s).startswith(namespace)})
+    return _NAMES[key]
+
+
+def _report_graph(source: Graph, results: list[Result]) -> Graph:
+    """A SHACL validation report graph that holds exactly ``results``: each result node of the
+    pySHACL report kept (with the blank nodes it points to), its message as the report gives it."""
+    graph = Graph()
+    bind_prefixes(graph)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(r.severity == SH.Violation for r in results))))
+    for result in results:
+        graph.add((report, SH.result, result.node))
+        todo, seen = [result.node], set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for _, predicate, value in source.triples((node, None, None)):
+                if predicate == SH.resultMessage:
+                    continue
+                graph.add((node, predicate, value))
+                if isinstance(value, BNode):
+                    todo.append(value)
+        graph.add((result.node, SH.resultMessage, Literal(result.message)))
+    return graph
 
 
 def _read_results(report: Graph, shapes: Graph) -> list[Result]:
@@ -132,6 +216,7 @@ def _read_results(report: Graph, shapes: Graph) -> list[Result]:
                 path=_path_of(report, node),
                 value=report.value(node, SH.value),
                 node_shape=_owning_node_shape(shapes, shape),
+                node=node,
             )
         )
     return results

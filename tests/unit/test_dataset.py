@@ -19,7 +19,7 @@ BAD = Path(__file__).parents[1] / "data" / "bad"
         ("missing-object.nt", 2, "not a valid N-Triples statement"),
         ("mismatched-tag.rdf", 3, "mismatched tag"),
         ("missing-value.jsonld", 3, "Expecting value"),
-        ("unclosed-graph.trig", 4, "EOF"),
+        ("unclosed-graph.trig", 3, "EOF found after object (at the end of the file)"),  # the last line; the file has 3
         ("unterminated-literal.nq", 2, "not a valid N-Quads statement"),
         ("latin1.ttl", None, ""),
     ],
