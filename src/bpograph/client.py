@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import urllib.error
 
 from .errors import BpographError
+from .namespaces import compact
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "turtle")
 MEDIA = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
@@ -122,17 +122,3 @@ def _cell(term: dict | None) -> str:
     if term["type"] == "uri":
         return compact(term["value"])
     return term["value"]
-
-
-_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-
-
-def compact(iri: str) -> str:
-    """``iri`` as a prefixed name of bpograph's prefix map (``bpo:CallCentre``), where one fits."""
-    from .namespaces import SPARQL_PREFIXES
-
-    best = max((ns for ns in SPARQL_PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is not None and _LOCAL_NAME.fullmatch(iri[len(best):]) and not iri.endswith("."):
-        prefix = next(p for p, ns in SPARQL_PREFIXES.items() if ns == best)
-        return f"{prefix}:{iri[len(best):]}"
-    return iri

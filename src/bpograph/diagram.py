@@ -42,14 +42,16 @@ def _width(label: str) -> float:
     return max(60.0, len(label) * CHAR + 16)
 
 
-def neighbourhood(label: str, href: str, parents: list[tuple[str, str]], children: list[tuple[str, str]]) -> Diagram:
-    """Broader terms on the left, the entity in the middle, narrower terms on the right."""
+def neighbourhood(label: str, href: str, parents: list[tuple[str, str]], children: list[tuple[str, str]],
+                  title: str | None = None) -> Diagram:
+    """Broader terms on the left, the entity in the middle, narrower terms on the right; ``title``
+    says so in the interface language."""
     columns = [parents, [(label, href)], children]
     widths = [max((_width(l) for l, _ in column), default=0.0) for column in columns]
     rows = max(len(column) for column in columns)
     height = rows * (BOX_H + GAP) + GAP
     x = GAP
-    diagram = Diagram(width=0, height=height, title=f"{label}: broader and narrower terms")
+    diagram = Diagram(width=0, height=height, title=title or f"{label}: broader and narrower terms")
     placed: list[list[Box]] = []
     for index, column in enumerate(columns):
         top = (height - len(column) * (BOX_H + GAP) + GAP) / 2

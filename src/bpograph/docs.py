@@ -18,22 +18,23 @@ SELECT ?module ?p ?value WHERE {
 }"""
 
 TERMS = sparql_prologue() + """
-SELECT ?term ?kind ?labelEn ?labelEt ?definitionEn ?domain ?range ?parent WHERE {
+SELECT ?term ?kind ?labelEn ?labelEt ?definitionEn ?definitionEt ?domain ?range ?parent WHERE {
   VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
   ?term a ?kind ; rdfs:isDefinedBy ?module ; skos:prefLabel ?labelEn , ?labelEt .
   FILTER(LANG(?labelEn) = "en" && LANG(?labelEt) = "et")
   OPTIONAL { ?term skos:definition ?definitionEn FILTER(LANG(?definitionEn) = "en") }
+  OPTIONAL { ?term skos:definition ?definitionEt FILTER(LANG(?definitionEt) = "et") }
   OPTIONAL { ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }
   OPTIONAL { ?term rdfs:range ?range FILTER(isIRI(?range)) }
   OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent FILTER(isIRI(?parent)) }
 }"""
 
 INDIVIDUALS = sparql_prologue() + """
-SELECT ?type ?labelEn (COUNT(DISTINCT ?individual) AS ?n) WHERE {
+SELECT ?type ?labelEn ?labelEt (COUNT(DISTINCT ?individual) AS ?n) WHERE {
   ?individual a ?type ; rdfs:isDefinedBy ?module .
-  ?type a owl:Class ; skos:prefLabel ?labelEn . FILTER(LANG(?labelEn) = "en")
+  ?type a owl:Class ; skos:prefLabel ?labelEn , ?labelEt . FILTER(LANG(?labelEn) = "en" && LANG(?labelEt) = "et")
   FILTER NOT EXISTS { ?individual a owl:Class }
-} GROUP BY ?type ?labelEn ORDER BY ?labelEn"""
+} GROUP BY ?type ?labelEn ?labelEt ORDER BY ?labelEn"""
 
 KINDS = {
     "http://www.w3.org/2002/07/owl#Class": "classes",
@@ -49,6 +50,7 @@ class Term:
     label_en: str
     label_et: str
     definition: str = ""
+    definition_et: str = ""
     domains: set[str] = field(default_factory=set)
     ranges: set[str] = field(default_factory=set)
     parents: set[str] = field(default_factory=set)
@@ -60,7 +62,8 @@ class Documentation:
     """module IRI -> property local name -> values (literals with their language as 'text@lang')."""
     terms: dict[str, list[Term]]
     """'classes', 'object properties', ... -> terms sorted by English label."""
-    individuals: list[tuple[str, str, int]]
+    individuals: list[tuple[str, dict[str, str], int]]
+    """(class IRI, its labels by language, number of individuals)."""
 
 
 def _local(iri: str) -> str:
@@ -77,11 +80,13 @@ def document(select: Callable[[str, dict], list[dict]]) -> Documentation:
     for row in select(TERMS, {}):
         group = KINDS[row["kind"]["value"]]
         term = terms[group].setdefault(row["term"]["value"], Term(row["term"]["value"], row["labelEn"]["value"], row["labelEt"]["value"],
-                                                                  row.get("definitionEn", {}).get("value", "")))
+                                                                  row.get("definitionEn", {}).get("value", ""),
+                                                                  row.get("definitionEt", {}).get("value", "")))
         for name, target in (("domain", term.domains), ("range", term.ranges), ("parent", term.parents)):
             if name in row:
                 target.add(row[name]["value"])
-    individuals = [(r["type"]["value"], r["labelEn"]["value"], int(r["n"]["value"])) for r in select(INDIVIDUALS, {})]
+    individuals = [(r["type"]["value"], {"en": r["labelEn"]["value"], "et": r["labelEt"]["value"]}, int(r["n"]["value"]))
+                   for r in select(INDIVIDUALS, {})]
     return Documentation(
         modules={m: dict(v) for m, v in sorted(modules.items())},
         terms={k: sorted(v.values(), key=lambda t: t.label_en.lower()) for k, v in terms.items()},

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .namespaces import BPO, sparql_prologue
+from .namespaces import BASE, BPO, compact, sparql_prologue
 
 Select = Callable[[str, dict], list[dict]]
 LANGUAGES = ("et", "en")
@@ -23,7 +23,7 @@ LINKS = sparql_prologue() + """
 SELECT ?this ?p ?o ?oLabel ?oComment WHERE {
   ?this ?p ?o .
   FILTER(isIRI(?o))
-  OPTIONAL { ?o skos:prefLabel|rdfs:label ?oLabel }
+  OPTIONAL { ?o skos:prefLabel|rdfs:label|dcterms:title ?oLabel }
   OPTIONAL { ?o rdfs:comment ?oComment . FILTER(!STRSTARTS(STR(?o), "https://w3id.org/bpograph/")) }
 }"""
 
@@ -67,6 +67,15 @@ SELECT ?this ?tension ?label WHERE {
 
 LABELS_OF = sparql_prologue() + "SELECT ?this ?label WHERE { ?this skos:prefLabel ?label }"
 
+CITING = sparql_prologue() + """
+SELECT ?this ?s ?p ?o ?qualifier WHERE {
+  { ?axiom owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?this .
+    OPTIONAL { ?axiom bpo:qualifier ?qualifier } }
+  UNION { ?s dcterms:source ?this . BIND(dcterms:source AS ?p) BIND(?this AS ?o) FILTER(isIRI(?s)) }
+}"""
+
+LOCATION = sparql_prologue() + "SELECT ?this ?location WHERE { ?this bpo:sourceLocation ?location }"
+
 MAPPING_PREDICATES = {
     "http://www.w3.org/2004/02/skos/core#exactMatch": "exact match",
     "http://www.w3.org/2004/02/skos/core#closeMatch": "close match",
@@ -87,13 +96,42 @@ class Labelled:
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or next(iter(self.labels.values()), None) or self.iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
+    @property
+    def local(self) -> bool:
+        return self.iri.startswith(BASE)
+
+    def display(self, lang: str = "en") -> str:
+        """The label to show where terms stand side by side (breadcrumbs, diagrams): a term of
+        another vocabulary is named with its prefix (``schema:Organization``, ``org:Organization``),
+        so that terms with the same label can be told apart."""
+        if self.local:
+            return self.label(lang)
+        named = compact(self.iri)
+        return named if named != self.iri else f"{self.label(lang)} ({self.iri.split('/')[2]})"
+
+    def label_lang(self, lang: str) -> str:
+        """The language of what :meth:`label` shows for ``lang`` ('' when untagged)."""
+        if lang in self.labels:
+            return lang
+        return next(iter(self.labels), "")
+
 
 @dataclass
 class Statement:
     predicate: Labelled
     value: Labelled
     sources: list[str] = field(default_factory=list)
-    qualifiers: list[str] = field(default_factory=list)
+    qualifiers: list[Labelled] = field(default_factory=list)
+
+
+@dataclass
+class CitingStatement:
+    """A statement of the graph that cites a claim: subject, predicate, value and hedge."""
+
+    subject: Labelled
+    predicate: Labelled
+    value: Labelled
+    qualifiers: list[Labelled] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +159,10 @@ class Entity:
     incoming: list[tuple[Labelled, int, str]]
     claims: list[Claim]
     tensions: list[Labelled]
+    location: str = ""
+    """For a claim: where it stands in the source article (bpo:sourceLocation)."""
+    citing: list[CitingStatement] = field(default_factory=list)
+    """For a claim: every statement that rests on it."""
 
     def text(self, name: str, lang: str) -> list[str]:
         return self.texts.get(name, {}).get(lang, [])
@@ -182,11 +224,11 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
             continue
         if predicate.endswith("#type"):
             types.append(labelled(target))
-        elif predicate.endswith(("#subClassOf", "#broader")):
-            parents.append(labelled(target))
+        elif predicate.endswith(("#subClassOf", "#broader")) and all(p.iri != target for p in parents):
+            parents.append(labelled(target))  # once, when it is both superclass and broader concept
         key = (predicate, target)
         statements.append(Statement(labelled(predicate), labelled(target), sorted(set(sources.get(key, []))),
-                                    sorted(set(qualifiers.get(key, [])))))
+                                    [Labelled(q, _labels_of(select, q, labels)) for q in sorted(set(qualifiers.get(key, [])))]))
     statements.sort(key=lambda s: (s.predicate.label(), s.value.label()))
 
     children = []
@@ -228,8 +270,20 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
         if all(t.iri != tension for t in tensions):
             tensions.append(Labelled(tension, labels[tension]))
 
+    citing: list[CitingStatement] = []
+    location = ""
+    if any(t.iri == str(BPO.Claim) for t in types):
+        location = next((row["location"]["value"] for row in select(LOCATION, bound)), "")
+        for row in select(CITING, bound):
+            subject, predicate, value = row["s"]["value"], row["p"]["value"], row["o"]["value"]
+            hedge = [Labelled(row["qualifier"]["value"], _labels_of(select, row["qualifier"]["value"], labels))] if "qualifier" in row else []
+            citing.append(CitingStatement(*(Labelled(n, _labels_of(select, n, labels)) for n in (subject, predicate, value)), hedge))
+        citing.sort(key=lambda c: (c.subject.label(), c.predicate.label(), c.value.label()))
+
     return Entity(
         iri=iri,
+        location=location,
+        citing=citing,
         texts={k: dict(v) for k, v in texts.items()},
         types=types,
         parents=parents,
@@ -241,6 +295,13 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
         claims=sorted(claims.values(), key=lambda c: c.notation),
         tensions=sorted(tensions, key=lambda t: t.iri),
     )
+
+
+def _labels_of(select: Select, iri: str, cache: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The preferred labels of ``iri`` by language, looked up once per page."""
+    if iri not in cache or not cache[iri]:
+        cache[iri] = {row["label"].get("xml:lang", ""): row["label"]["value"] for row in select(LABELS_OF, {"this": iri})}
+    return cache[iri]
 
 
 def _paths(start: str, up: dict[str, set[str]], limit: int = 20) -> list[list[str]]:

@@ -6,6 +6,8 @@ comment lines; the query itself is written without a prologue and gets :data:`PR
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from importlib import resources
 
@@ -21,6 +23,16 @@ class Example:
     title_et: str
     claims: str
     body: str
+
+    @property
+    def claim_ids(self) -> list[str]:
+        """The claims and tensions the header names (C26, X04...)."""
+        return re.findall(r"\b[CX]\d{2}\b", self.claims)
+
+    @property
+    def claims_note(self) -> str:
+        """What the header says beyond the list of claims (in English), or ''."""
+        return self.claims if re.sub(r"[CX]\d{2}|tension|[\s,()]", "", self.claims) else ""
 
     @property
     def text(self) -> str:

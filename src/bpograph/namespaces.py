@@ -1,5 +1,7 @@
 """Every IRI the bpograph code names: its own namespaces, the vocabularies it uses and one prefix map."""
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import (
     DCTERMS,
@@ -329,6 +331,8 @@ PREFIXES: dict[str, Namespace] = {
     "schema": SCHEMA,
     "dbr": DBR,
     "wd": WD,
+    "gist": GIST,
+    "cmns-org": CMNS_ORG,
 }
 """One prefix map shared by Turtle output, SPARQL prologues, pages, and the prefixes the
 endpoint predeclares for every query (as the Wikidata Query Service does)."""
@@ -351,3 +355,16 @@ def bind_prefixes(graph) -> None:
 def sparql_prologue() -> str:
     """The PREFIX lines for :data:`PREFIXES`, for queries written by people or tests."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
+
+def compact(iri: str) -> str:
+    """``iri`` as a prefixed name of the prefix map (``bpo:CallCentre``, ``schema:Organization``),
+    where one fits; the IRI itself otherwise."""
+    best = max((ns for ns in SPARQL_PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is not None and _LOCAL_NAME.fullmatch(iri[len(best):]) and not iri.endswith("."):
+        prefix = next(p for p, ns in SPARQL_PREFIXES.items() if ns == best)
+        return f"{prefix}:{iri[len(best):]}"
+    return iri

@@ -40,7 +40,7 @@ class OntologyIndex:
     by_version: dict[str, str]
 
     @classmethod
-    def build(cls, select: Select) -> "OntologyIndex":
+    def build(cls, select: Select) -> OntologyIndex:
         modules: dict[str, Module] = {}
         for row in select(MODULES):
             module = modules.setdefault(row["ontology"]["value"], Module(row["ontology"]["value"]))

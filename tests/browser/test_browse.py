@@ -33,7 +33,7 @@ def test_search_with_and_without_diacritics(server, tab, typed):
     tab.goto(server + "/")
     tab.locator("#site-q").fill(typed)
     tab.locator("#site-q").press("Enter")
-    first = tab.locator("ul.results a").first
+    first = tab.locator("ol.results a").first
     assert first.inner_text() == "kõnekeskus"
     first.click()
     assert tab.url.endswith("/def/CallCentre")

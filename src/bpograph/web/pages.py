@@ -4,6 +4,7 @@ people and as RDF for programs (same URL, by Accept, or by a suffix such as .ttl
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
@@ -12,11 +13,11 @@ from ..comparison import read_comparison
 from ..diagram import indented_tree, neighbourhood
 from ..iri import for_header, is_path_segment
 from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, describe_entity
-from ..namespaces import BPO
+from ..namespaces import BPO, compact
 from ..ontology_documents import OntologyIndex, document_query
 from ..query import QueryService
 from ..search import LabelIndex
-from .ui import ui_language
+from .ui import STRINGS, ui_language
 
 bp = Blueprint("pages", __name__)
 
@@ -61,7 +62,7 @@ def home() -> Response:
     service = _service()
     tree = class_tree(service.select)
     lang = ui_language()
-    diagram = indented_tree(tree, lambda n: n.labels[lang], lambda n: href(n.iri), "bpograph class hierarchy")
+    diagram = indented_tree(tree, lambda n: n.labels[lang], lambda n: href(n.iri), STRINGS[lang]["diagram_classes"])
     return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
                                     graphs=len(service.store.graphs), base=service.settings.base_iri,
                                     schemes=concept_schemes(service.select), tree=tree, diagram=diagram),
@@ -178,24 +179,59 @@ def comparison() -> Response:
 @bp.route("/search")
 def search() -> Response:
     """Search labels in both languages, ignoring case and diacritics; JSON for programs
-    (``Accept: application/json``) and autocompletion, HTML otherwise."""
+    (``Accept: application/json``) and autocompletion, HTML otherwise. ``limit`` hits a page
+    (20 unless asked, at most 1,000) from ``offset``; the answer gives the true count."""
     query = request.args.get("q", "")
-    asked = request.args.get("limit", "")
-    limit = min(int(asked), 1000) if asked.isascii() and asked.isdigit() and len(asked) <= 6 else 20
-    hits = _index().search(query, limit=limit, prefer=ui_language())
+    limit = _count_parameter("limit", 20, 1, 1000)
+    offset = _count_parameter("offset", 0, 0, 10**6)
+    lang = ui_language()
+    index = _index()
+    every = index.search(query, prefer=lang)
+    hits = [(hit, index.details(hit.iri, lang)) for hit in every[offset:offset + limit]]
     if request.accept_mimetypes.best_match(["text/html", "application/json"], default="text/html") == "application/json":
-        payload = [{"iri": h.iri, "label": h.label, "lang": h.lang, "href": href(h.iri)} for h in hits]
+        payload = {"query": query, "total": len(every), "offset": offset, "limit": limit, "results": [
+            {"iri": h.iri, "label": h.label, "lang": h.lang, "href": href(h.iri), "kind": d.kind, "scheme": d.scheme,
+             "definition": d.definition, "definitionLang": d.definition_lang} for h, d in hits]}
         response = Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
     else:
-        response = Response(render_template("pages/search.html", q=query, hits=hits), mimetype="text/html")
+        pages = {"previous": max(offset - limit, 0) if offset > 0 else None,
+                 "next": offset + limit if offset + limit < len(every) else None}
+        response = Response(render_template("pages/search.html", q=query, hits=hits, total=len(every), offset=offset,
+                                            limit=limit, pages=pages), mimetype="text/html")
     response.vary.add("Accept")
     return response
+
+
+def _count_parameter(name: str, default: int, lowest: int, highest: int) -> int:
+    """A whole-number request parameter, kept within bounds; anything else is the default."""
+    asked = request.args.get(name, "")
+    if not (asked.isascii() and asked.isdigit() and len(asked) <= 7):
+        return default
+    return min(max(int(asked), lowest), highest)
 
 
 @bp.route("/index/<any(et, en):lang>")
 def alphabetical(lang: str) -> Response:
     """A-Z index of preferred labels in one language, in that language's alphabetical order."""
-    return Response(render_template("pages/index.html", lang=lang, groups=_index().alphabetical(lang)), mimetype="text/html")
+    index = _index()
+    groups = index.alphabetical(lang)
+    counts = Counter(hit.label for _, hits in groups for hit in hits)
+    ui_lang = ui_language()
+
+    def telling(hit) -> str:
+        """What tells entries with the same label apart: kind and scheme, and the name if need be."""
+        if counts[hit.label] == 1:
+            return ""
+        details = index.details(hit.iri, ui_lang)
+        return " · ".join(part for part in (details.kind, details.scheme) if part)
+
+    annotated = []
+    for letter, hits in groups:
+        told = [(hit, telling(hit)) for hit in hits]
+        same = Counter((hit.label, text) for hit, text in told)
+        annotated.append((letter, [(hit, text if same[(hit.label, text)] == 1 else " · ".join(filter(None, (text, compact(hit.iri)))))
+                                   for hit, text in told]))
+    return Response(render_template("pages/index.html", lang=lang, groups=annotated), mimetype="text/html")
 
 
 @bp.route("/<any(def, claim, source, example, agent, shapes):kind>/<name>")
@@ -301,8 +337,9 @@ def _html(iri: str, path: str) -> Response:
     schema_org = _script_json(json.dumps(defined_term(model), ensure_ascii=False))
     lang = ui_language()
     diagram = neighbourhood(model.title(lang), "/" + path,
-                            [(p.label(lang), href(p.iri)) for p in model.parents],
-                            [(c.label(lang), href(c.iri)) for c in model.children])
+                            [(p.display(lang), href(p.iri)) for p in model.parents],
+                            [(c.label(lang), href(c.iri)) for c in model.children],
+                            STRINGS[lang]["diagram_neighbourhood"].format(label=model.title(lang)))
     return Response(
         render_template("pages/entity.html", e=model, languages=LANGUAGES, path=path, jsonld=data,
                         schema_org=schema_org, diagram=diagram, base=service.settings.base_iri),
@@ -317,6 +354,12 @@ def href(iri: str) -> str:
     if iri.startswith(base):
         return "/" + iri[len(base):]
     return iri if linkable(iri) else "#"
+
+
+@bp.app_template_filter("compact")
+def compact_filter(iri: str) -> str:
+    """An IRI as a prefixed name where the prefix map has one (``bpo:CallCentre``)."""
+    return compact(iri)
 
 
 @bp.app_template_filter("linkable")

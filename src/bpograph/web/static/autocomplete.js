@@ -17,9 +17,9 @@
     pending = setTimeout(function () {
       fetch("/search?limit=10&q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
         .then(function (r) { return r.json(); })
-        .then(function (hits) {
+        .then(function (answer) {
           list.textContent = "";
-          hits.forEach(function (hit) {
+          answer.results.forEach(function (hit) {
             var option = document.createElement("option");
             option.value = hit.label;
             list.appendChild(option);
