@@ -25,7 +25,32 @@ EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """A bad argument gets one line on standard error (``bpograph import: missing option
+    '--graph' (bpograph import --help says more)``) and exit status 2, not click's usage block."""
+
+    def main(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - click's own signature
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `bpograph`: the help, as click gives it
+            click.echo(exc.ctx.get_help())
+            sys.exit(EXIT_BAD_INPUT)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "bpograph"
+            message = exc.format_message().rstrip(".")
+            click.echo(f"{command}: {message[:1].lower() + message[1:]} ({command} --help says more)", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("bpograph: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"bpograph: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bpograph")
 def main() -> None:
     """bpograph: a bilingual knowledge graph of business process outsourcing and call centres."""

@@ -153,3 +153,18 @@ def test_drop_is_refused_while_a_server_serves_the_store(tmp_path, files):
         result = bpograph("drop", GRAPH, "--store", str(store))
         assert result.returncode == 2 and "a server is serving it" in result.stderr
     assert len(triples(store)) == 3
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["import", "x.ttl"], "bpograph import: missing option '--graph'"),
+    (["validate", "--format", "nope"], "bpograph validate: invalid value for '--format'"),
+    (["serve", "--port", "abc"], "bpograph serve: invalid value for '--port'"),
+    (["export", "--format", "csv"], "bpograph export: invalid value for '--format'"),
+    (["query"], "bpograph query:"),
+    (["nosuch"], "bpograph: no such command 'nosuch'"),
+])
+def test_a_bad_argument_to_any_command_gets_one_line_and_exit_2(args, says):
+    result = bpograph(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(says) and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Usage:" not in result.stderr and "Traceback" not in result.stderr
