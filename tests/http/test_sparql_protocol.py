@@ -269,7 +269,7 @@ def test_a_browser_gets_the_query_page(endpoint):
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup(reply.text, "html.parser")
-    assert page.find("form")["action"] == endpoint
+    assert page.find("form", action=endpoint) is not None  # the query form (the site search form comes first)
     assert page.find("textarea", attrs={"name": "query"}) is not None
 
 
