@@ -19,7 +19,7 @@ BPO = "https://w3id.org/bpograph/def/"
 BENCH = "https://example.org/bench/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+XSD_DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
 KINDS = ["BusinessProcessOutsourcing", "HorizontalBPO", "VerticalBPO", "BackOfficeBPO", "FrontOfficeBPO",
          "KnowledgeProcessOutsourcing", "ITOutsourcing"]
@@ -74,11 +74,11 @@ def triples(total: int, seed: int):
             yield ox.Triple(engagement, bpo("client"), client)
             yield ox.Triple(engagement, bpo("provider"), provider)
             yield ox.Triple(engagement, bpo("outsourcedActivity"), bpo(rng.choice(ACTIVITIES)))
-            yield ox.Triple(engagement, bpo("startDate"), ox.Literal(start.isoformat(), datatype=XSD_DATE))
+            yield ox.Triple(engagement, bpo("startDate"), ox.Literal(start.isoformat() + "T00:00:00", datatype=XSD_DATE_TIME))
             yield ox.Triple(engagement, bpo("deliveryModel"), bpo(rng.choice(DELIVERY)))
             if rng.random() < 0.5:
                 end = start + timedelta(days=rng.randrange(1, 2000))
-                yield ox.Triple(engagement, bpo("endDate"), ox.Literal(end.isoformat(), datatype=XSD_DATE))
+                yield ox.Triple(engagement, bpo("endDate"), ox.Literal(end.isoformat() + "T00:00:00", datatype=XSD_DATE_TIME))
             yield ox.Triple(engagement, bpo("outsourcedActivity"), bpo(rng.choice(ACTIVITIES)))
 
 

@@ -30,7 +30,7 @@ ex:acme a bpo:Organisation ; rdfs:label "Acme" .
 ex:helpdesk-co a bpo:Organisation ; rdfs:label "Helpdesk Co" .
 ex:deal a bpo:FrontOfficeBPO ; bpo:client ex:acme ; bpo:provider ex:helpdesk-co ;
     bpo:outsourcedActivity bpo:CustomerSupport ; bpo:deliveryModel bpo:Nearshore ;
-    bpo:startDate "2025-01-01"^^xsd:date .
+    bpo:startDate "2025-01-01T00:00:00"^^xsd:dateTime .
 ex:centre a bpo:CallCenter ; bpo:callDirecton bpo:Inbound ; bpo:hasSite ex:tartu ; bpo:operatedBy ex:helpdesk-co .
 ex:tartu a bpo:Site ; bpo:countryCode "EE" .
 """

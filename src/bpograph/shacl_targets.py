@@ -84,7 +84,10 @@ def targeted(shapes: Graph, store: ox.Store, among: set[URIRef]) -> dict[URIRef,
             text = shapes.value(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in shapes or text is None:
                 raise Unsupported(f"the target of {shape} is not a SPARQL-based target")
-            nodes |= select(_prefixes(shapes, target) + str(text))
+            try:
+                nodes |= select(_prefixes(shapes, target) + str(text))
+            except SyntaxError as exc:  # Oxigraph reads it otherwise than rdflib would: let pySHACL decide
+                raise Unsupported(f"the target of {shape} does not parse in Oxigraph: {exc}") from None
         if not nodes:
             continue
         if shapes.value(shape, SH.deactivated) == Literal(True):
