@@ -222,6 +222,7 @@ class BPO(DefinedNamespace):
     UsableByAnyVentureSize: URIRef
     VerticalBPO: URIRef
     WorkScheme: URIRef
+    WorkerMotive: URIRef
     WorkerKind: URIRef
     WorkerRole: URIRef
     WorkingPractice: URIRef

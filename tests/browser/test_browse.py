@@ -23,9 +23,9 @@ def test_home_to_class_to_subclass_to_concept(server, tab):
     tab.locator("ul.children").get_by_role("link", name="inbound call centre").click()
     assert tab.url.endswith("/def/InboundCallCentre")
     assert "sissetulev kõnekeskus" in tab.locator("h1").inner_text()
-    tab.locator("table.statements").get_by_role("link", name="561421 Telephone Answering Services").click()
-    assert tab.url.endswith("/def/Naics561421")
-    assert tab.locator("tr.definition td[lang=et]").inner_text().startswith("NAICS 2022 tegevusala 561421")
+    tab.locator("table.statements").get_by_role("link", name="561422 Telemarketing Bureaus and Other Contact Centers").click()
+    assert tab.url.endswith("/def/Naics561422")
+    assert tab.locator("tr.definition td[lang=et]").inner_text().startswith("NAICS 2022 tegevusala 561422")
 
 
 @pytest.mark.parametrize("typed", ["kõnekeskus", "konekeskus"])
