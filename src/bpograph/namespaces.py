@@ -135,6 +135,7 @@ class BPO(DefinedNamespace):
     MainDifferences: URIRef
     Mainly: URIRef
     MakingCalls: URIRef
+    Many: URIRef
     Marketing: URIRef
     MarketingSector: URIRef
     MinorArea: URIRef
@@ -161,6 +162,7 @@ class BPO(DefinedNamespace):
     Offshore: URIRef
     OnlineAndOfflineFunctions: URIRef
     OnlineOrOfflineTask: URIRef
+    Only: URIRef
     Onshore: URIRef
     OpenList: URIRef
     Operation: URIRef
@@ -208,6 +210,7 @@ class BPO(DefinedNamespace):
     SiteModel: URIRef
     SiteModelCollection: URIRef
     SolvingTechnicalProblems: URIRef
+    Some: URIRef
     SourceDocument: URIRef
     StartingVenture: URIRef
     StrengtheningTies: URIRef
@@ -222,8 +225,8 @@ class BPO(DefinedNamespace):
     UsableByAnyVentureSize: URIRef
     VerticalBPO: URIRef
     WorkScheme: URIRef
-    WorkerMotive: URIRef
     WorkerKind: URIRef
+    WorkerMotive: URIRef
     WorkerRole: URIRef
     WorkingPractice: URIRef
     YoungPeople: URIRef
@@ -289,6 +292,7 @@ class BPO(DefinedNamespace):
     workDoneBy: URIRef
     workerMotivation: URIRef
     workingPractice: URIRef
+
 
 CLAIM = Namespace(BASE + "claim/")
 """Claims C01-C74 and tensions X01-X14 of the source article."""

@@ -89,12 +89,14 @@ def test_cq09_services_of_bpo(shipped):
 
 
 def test_cq10_functions_of_bpo_with_technical_support_as_a_minor_area(shipped):
-    result = {r[0]: r[2] for r in rows(shipped, "CQ10")}
+    result: dict[str, set] = {}
+    for r in rows(shipped, "CQ10"):
+        result.setdefault(r[0], set()).update({r[2]} if r[2] else set())
     assert result == {
-        "IncreasingSales": None,
-        "Marketing": None,
-        "SolvingTechnicalProblems": None,
-        "TechnicalSupport": "MinorArea",
+        "IncreasingSales": set(),  # C39 lists it, C40 names it among "some": stated flatly by neither alone
+        "Marketing": {"OpenList"},  # C39: "muuhulgas ... jne"
+        "SolvingTechnicalProblems": {"Some"},  # C40: "Mõned BPO levinumad funktsioonid"
+        "TechnicalSupport": {"MinorArea", "OpenList"},
     }
 
 
