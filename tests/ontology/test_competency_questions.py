@@ -192,3 +192,11 @@ def test_cq27_the_comparison_table_cell_by_cell(shipped):
 @pytest.mark.parametrize("example_id", sorted(EXAMPLES))
 def test_every_example_returns_rows(shipped, example_id):
     assert rows(shipped, example_id), f"{example_id} returns nothing"
+
+
+def test_who_handles_customer_queries_and_as_what(shipped):
+    """C10 (the work is done by people or AI-driven machines) joined with C14 (the people working
+    in call centres are the human link): the people are the human link, the machines are not."""
+    query = """PREFIX bpo: <https://w3id.org/bpograph/def/>
+    SELECT ?who ?role WHERE { bpo:CallCentre bpo:workDoneBy ?who . OPTIONAL { ?who bpo:actsAs ?role } }"""
+    assert {tuple(_plain(v) for v in row) for row in shipped.query(query)} == {("People", "HumanLink"), ("AIDrivenMachine", None)}
