@@ -29,12 +29,14 @@ class BPO(DefinedNamespace):
     _fail = True
 
     AIDrivenMachine: URIRef
+    AbandonmentRate: URIRef
     Accounting: URIRef
     ActualMeaning: URIRef
     ActualMeaningBPO: URIRef
     ActualMeaningCallCentre: URIRef
     Advantage: URIRef
     AdvantagesScheme: URIRef
+    AverageHandleTime: URIRef
     BackOfficeBPO: URIRef
     BackOfficeOperations: URIRef
     Believed: URIRef
@@ -48,8 +50,10 @@ class BPO(DefinedNamespace):
     CallDirection: URIRef
     CallingMethod: URIRef
     CallsHandledPerDay: URIRef
+    ChannelsScheme: URIRef
     Characterisation: URIRef
     CharacterisationsScheme: URIRef
+    ChatChannel: URIRef
     ChooseBestReturn: URIRef
     Claim: URIRef
     ClassificationCriterion: URIRef
@@ -65,6 +69,8 @@ class BPO(DefinedNamespace):
     ComplaintResolution: URIRef
     Consumer: URIRef
     ConsumerSatisfaction: URIRef
+    ContactCentreMetric: URIRef
+    ContactChannel: URIRef
     Customer: URIRef
     CustomerQueryProcedure: URIRef
     CustomerService: URIRef
@@ -91,6 +97,8 @@ class BPO(DefinedNamespace):
     Disadvantage: URIRef
     DissatisfiedCustomer: URIRef
     EasyQuickEarnings: URIRef
+    EmailChannel: URIRef
+    FirstContactResolution: URIRef
     ForeignCompany: URIRef
     ForeignTasks: URIRef
     Foreigners: URIRef
@@ -138,6 +146,7 @@ class BPO(DefinedNamespace):
     Many: URIRef
     Marketing: URIRef
     MarketingSector: URIRef
+    MetricsScheme: URIRef
     MinorArea: URIRef
     MoreImportantWithoutComputerisedTelephony: URIRef
     MostCommonTypes: URIRef
@@ -157,6 +166,7 @@ class BPO(DefinedNamespace):
     Naics561422: URIRef
     NaicsScheme: URIRef
     Nearshore: URIRef
+    Occupancy: URIRef
     OfficialCommunicationChannels: URIRef
     OfficialCustomerRelations: URIRef
     Offshore: URIRef
@@ -201,7 +211,9 @@ class BPO(DefinedNamespace):
     RelevanceInMarketingBPO: URIRef
     RelevanceInMarketingCallCentre: URIRef
     SecureBusinessCommunication: URIRef
+    SelfServiceChannel: URIRef
     Service: URIRef
+    ServiceLevel: URIRef
     ServicesScheme: URIRef
     SharedCharacteristic: URIRef
     SignificantSalesIncrease: URIRef
@@ -209,6 +221,7 @@ class BPO(DefinedNamespace):
     Site: URIRef
     SiteModel: URIRef
     SiteModelCollection: URIRef
+    SocialMessagingChannel: URIRef
     SolvingTechnicalProblems: URIRef
     Some: URIRef
     SourceDocument: URIRef
@@ -224,6 +237,7 @@ class BPO(DefinedNamespace):
     UnmetExpectations: URIRef
     UsableByAnyVentureSize: URIRef
     VerticalBPO: URIRef
+    VoiceChannel: URIRef
     WorkScheme: URIRef
     WorkerKind: URIRef
     WorkerMotive: URIRef
@@ -268,6 +282,7 @@ class BPO(DefinedNamespace):
     mentions: URIRef
     moreSpecialisedThan: URIRef
     mostCommonlyUsedBy: URIRef
+    offersChannel: URIRef
     offersService: URIRef
     operatedBy: URIRef
     order: URIRef
@@ -286,6 +301,7 @@ class BPO(DefinedNamespace):
     sourceLocation: URIRef
     startDate: URIRef
     taskScope: URIRef
+    tracksMetric: URIRef
     typicallyDrawnFrom: URIRef
     url: URIRef
     workCriterion: URIRef

@@ -20,7 +20,8 @@ DOCUMENTED_INFOS = {
     ("P13", BPO[name])
     for name in (
         "callDirection", "client", "deliveryModel", "governedBy", "hasEntry", "hasRow", "hasSite",
-        "industryClassification", "involvesClaim", "operatedBy", "outsourcedActivity", "provider",
+        "industryClassification", "involvesClaim", "offersChannel", "operatedBy", "outsourcedActivity", "provider",
+        "tracksMetric",
     )
 }
 
