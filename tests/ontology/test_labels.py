@@ -73,3 +73,17 @@ def test_the_article_variants_are_alternative_labels(knowledge):
     assert Literal("BPO", lang="en") in set(knowledge.objects(bpo, SKOS.altLabel))
     assert Literal("BPO", lang="et") in set(knowledge.objects(bpo, SKOS.altLabel))
     assert Literal("contact centre", lang="en") in set(knowledge.objects(call_centre, SKOS.altLabel))
+
+
+def test_no_two_resources_share_a_preferred_label(knowledge):
+    """A reader (or the A-Z index) can tell every term from every other by its label alone."""
+    from collections import defaultdict
+
+    from rdflib import SKOS
+
+    holders = defaultdict(set)
+    for subject, label in knowledge.subject_objects(SKOS.prefLabel):
+        if str(subject).startswith("https://w3id.org/bpograph/"):
+            holders[(str(label), label.language)].add(str(subject).rsplit("/", 1)[-1])
+    shared = {key: sorted(names) for key, names in holders.items() if len(names) > 1}
+    assert shared == {}
