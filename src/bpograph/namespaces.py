@@ -50,6 +50,7 @@ class BPO(DefinedNamespace):
     CallDirection: URIRef
     CallingMethod: URIRef
     CallsHandledPerDay: URIRef
+    CaptiveOperation: URIRef
     ChannelsScheme: URIRef
     Characterisation: URIRef
     CharacterisationsScheme: URIRef
@@ -126,6 +127,8 @@ class BPO(DefinedNamespace):
     IndustryCode: URIRef
     Isic8220: URIRef
     IsicScheme: URIRef
+    Iso18295Part1: URIRef
+    Iso18295Part2: URIRef
     KeepingComprehensiveData: URIRef
     KindsScheme: URIRef
     KnowledgeProcessOutsourcing: URIRef
@@ -175,6 +178,8 @@ class BPO(DefinedNamespace):
     Only: URIRef
     Onshore: URIRef
     OpenList: URIRef
+    OperatingModel: URIRef
+    OperatingModelsScheme: URIRef
     Operation: URIRef
     OperationsConducted: URIRef
     OperationsConductedBPO: URIRef
@@ -214,6 +219,7 @@ class BPO(DefinedNamespace):
     SelfServiceChannel: URIRef
     Service: URIRef
     ServiceLevel: URIRef
+    ServiceStandard: URIRef
     ServicesScheme: URIRef
     SharedCharacteristic: URIRef
     SignificantSalesIncrease: URIRef
@@ -225,6 +231,7 @@ class BPO(DefinedNamespace):
     SolvingTechnicalProblems: URIRef
     Some: URIRef
     SourceDocument: URIRef
+    StandardsScheme: URIRef
     StartingVenture: URIRef
     StrengtheningTies: URIRef
     StrongITSupportSystem: URIRef
@@ -234,6 +241,7 @@ class BPO(DefinedNamespace):
     TechnicalSupport: URIRef
     TelephoneOperations: URIRef
     Tension: URIRef
+    ThirdPartyOperation: URIRef
     UnmetExpectations: URIRef
     UsableByAnyVentureSize: URIRef
     VerticalBPO: URIRef
@@ -264,6 +272,7 @@ class BPO(DefinedNamespace):
     entryText: URIRef
     explainedBy: URIRef
     focusesOn: URIRef
+    followsStandard: URIRef
     governedBy: URIRef
     handlesCalls: URIRef
     hasAdvantage: URIRef
@@ -285,6 +294,7 @@ class BPO(DefinedNamespace):
     offersChannel: URIRef
     offersService: URIRef
     operatedBy: URIRef
+    operatingModel: URIRef
     order: URIRef
     outsourcedActivity: URIRef
     paymentBasis: URIRef

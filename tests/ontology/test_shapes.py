@@ -20,8 +20,8 @@ DOCUMENTED_INFOS = {
     ("P13", BPO[name])
     for name in (
         "callDirection", "client", "deliveryModel", "governedBy", "hasEntry", "hasRow", "hasSite",
-        "industryClassification", "involvesClaim", "offersChannel", "operatedBy", "outsourcedActivity", "provider",
-        "tracksMetric",
+        "followsStandard", "industryClassification", "involvesClaim", "offersChannel", "operatedBy", "operatingModel",
+        "outsourcedActivity", "provider", "tracksMetric",
     )
 }
 
