@@ -25,6 +25,15 @@ EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
 
 
+def _help(name: str, off: bool = False) -> str:
+    """An option's help, from the settings table (one text for --help, the README and the code)."""
+    from .config import Settings
+
+    text = dict((n, h) for n, _, h in Settings.table())[name]
+    prefix = "Turns off this setting: " if off else ""
+    return f"{prefix}{text} [setting {name}; BPOGRAPH_{name.upper()}]"
+
+
 class _OneLineErrors(click.Group):
     """A bad argument gets one line on standard error (``bpograph import: missing option
     '--graph' (bpograph import --help says more)``) and exit status 2, not click's usage block."""
@@ -238,32 +247,32 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
+@click.option("--host", default=None, help=_help("host"))
+@click.option("--port", type=int, default=None, help=_help("port"))
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
-              help="Add a file to the default graph (Turtle, N-Triples, RDF/XML, JSON-LD), or a whole TriG/N-Quads dataset. Repeatable.")
+              help=_help("data"))
 @click.option("--named", "named", multiple=True, type=click.Path(dir_okay=False),
-              help="Load a file as a named graph named by its absolute file: IRI. Repeatable.")
+              help=_help("named"))
 @click.option("--graph", "graphs", multiple=True, nargs=2, type=(str, click.Path(dir_okay=False)),
-              metavar="IRI FILE", help="Load FILE as the named graph IRI. Repeatable.")
-@click.option("--no-default-data", is_flag=True, help="Serve only the files given, not the shipped knowledge graph.")
-@click.option("--timeout", type=float, default=None, help="Longest a query may run, in seconds (default 30).")
-@click.option("--max-rows", type=int, default=None, help="Most rows or triples in one answer (default 10000).")
+              metavar="IRI FILE", help=_help("graphs"))
+@click.option("--no-default-data", is_flag=True, help=_help("default_data", off=True))
+@click.option("--timeout", type=float, default=None, help=_help("timeout"))
+@click.option("--max-rows", type=int, default=None, help=_help("max_rows"))
 @click.option("--client-budget", type=click.FloatRange(min=0.1), default=None,
-              help="Seconds of query time each client address may use per minute, then 429 (default 60).")
+              help=_help("client_budget"))
 @click.option("--client-concurrency", type=click.IntRange(min=1), default=None,
-              help="Queries each client address may have running at once (default 4).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Server processes (default 2; one with --update).")
-@click.option("--threads", type=click.IntRange(min=1), default=None, help="Threads per server process (default 4).")
+              help=_help("client_concurrency"))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=_help("workers"))
+@click.option("--threads", type=click.IntRange(min=1), default=None, help=_help("threads"))
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
-              help="Serve a persistent store in this folder (made with the shipped graph and the files given if new).")
+              help=_help("store_dir"))
 @click.option("--update", "allow_update", is_flag=True,
-              help="Accept SPARQL updates (off by default; the endpoint is then read-write). For scratch stores and tests.")
+              help=_help("update"))
 @click.option("--update-key-file", type=click.Path(dir_okay=False),
-              help="File holding the key update requests must present as 'Authorization: Bearer KEY' (or set BPOGRAPH_UPDATE_KEY).")
-@click.option("--allow-service", multiple=True, help="An endpoint that SERVICE may call: an http(s) URL (scheme, host, port and path prefix must match). Repeatable; default none.")
+              help=_help("update_key_file"))
+@click.option("--allow-service", multiple=True, help=_help("allow_service"))
 @click.option("--on-disk", is_flag=True,
-              help="Query the on-disk store instead of an in-memory copy per server process (for data larger than memory).")
+              help=_help("memory", off=True))
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, client_budget, client_concurrency, workers,
           threads, store_dir, allow_update, update_key_file, allow_service, on_disk) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""

@@ -24,3 +24,25 @@ def test_environment_then_overrides():
 
 def test_every_setting_has_help():
     assert all(help_text for _, _, help_text in Settings.table())
+
+
+def test_the_readme_lists_every_setting_as_the_settings_table_says():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Settings\n", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+)` \| `BPOGRAPH_([A-Z_]+)` \| [^|]* \| (.+) \|$", section, re.M)
+    assert [(name, env.lower(), text) for name, env, text in rows] == \
+        [(name, name, text.replace("|", "/")) for name, _, text in Settings.table()]
+
+
+def test_serve_help_is_the_settings_table():
+    from click.testing import CliRunner
+
+    from bpograph.cli import main
+
+    text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    for name in ("timeout", "max_rows", "client_budget", "workers", "allow_service", "memory", "default_data"):
+        help_text = " ".join(dict((n, h) for n, _, h in Settings.table())[name].split())
+        assert help_text in text, name
