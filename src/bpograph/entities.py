@@ -7,9 +7,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .namespaces import BASE, BPO, compact, sparql_prologue
+from rdflib import URIRef
+
+from .namespaces import BASE, BPO, HIERARCHY_PREDICATES, MAPPING_PREDICATES, compact, sparql_prologue
 
 Select = Callable[[str, dict], list[dict]]
+#: The mappings an entity page lists (the hierarchy predicates show as broader terms instead).
+SHOWN_MAPPINGS = {p: name for p, name in MAPPING_PREDICATES.items() if p not in HIERARCHY_PREDICATES}
 LANGUAGES = ("et", "en")
 
 TEXTS = sparql_prologue() + """
@@ -76,14 +80,6 @@ SELECT ?this ?s ?p ?o ?qualifier WHERE {
 
 LOCATION = sparql_prologue() + "SELECT ?this ?location WHERE { ?this bpo:sourceLocation ?location }"
 
-MAPPING_PREDICATES = {
-    "http://www.w3.org/2004/02/skos/core#exactMatch": "exact match",
-    "http://www.w3.org/2004/02/skos/core#closeMatch": "close match",
-    "http://www.w3.org/2004/02/skos/core#broadMatch": "broad match",
-    "http://www.w3.org/2004/02/skos/core#narrowMatch": "narrow match",
-    "http://www.w3.org/2004/02/skos/core#relatedMatch": "related match",
-    "http://www.w3.org/2002/07/owl#equivalentClass": "equivalent class",
-}
 
 
 @dataclass
@@ -219,8 +215,8 @@ def describe_entity(select: Select, iri: str) -> Entity | None:
         if (predicate, target) in seen:  # one row per label language of the value
             continue
         seen.add((predicate, target))
-        if predicate in MAPPING_PREDICATES and not target.startswith(str(BPO._NS)):
-            mappings.append((MAPPING_PREDICATES[predicate], target, labelled(target).labels.get("en", "")))
+        if URIRef(predicate) in SHOWN_MAPPINGS and not target.startswith(str(BPO._NS)):
+            mappings.append((SHOWN_MAPPINGS[URIRef(predicate)], target, labelled(target).labels.get("en", "")))
             continue
         if predicate.endswith("#type"):
             types.append(labelled(target))

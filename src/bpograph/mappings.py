@@ -11,10 +11,8 @@ import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
-from .namespaces import BPO, bind_prefixes
+from .namespaces import BPO, MAPPING_PREDICATES, bind_prefixes
 
-MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch,
-                      OWL.equivalentClass, RDFS.subClassOf, RDFS.subPropertyOf)
 MAPPING_SET_ID = "https://w3id.org/bpograph/mappings/bpograph.sssom.tsv"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 #: Prefixes of the SSSOM curie_map: bpograph's and every external namespace the mappings use.

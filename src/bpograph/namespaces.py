@@ -388,6 +388,21 @@ def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
+#: The one list of mapping predicates: what links a bpograph term to a term of another vocabulary,
+#: with the name pages show. The SSSOM export writes all of them, VoID counts them as linksets;
+#: entity pages list the first six under "mappings" (the last two appear in the hierarchy).
+MAPPING_PREDICATES: dict[URIRef, str] = {
+    SKOS.exactMatch: "exact match",
+    SKOS.closeMatch: "close match",
+    SKOS.broadMatch: "broad match",
+    SKOS.narrowMatch: "narrow match",
+    SKOS.relatedMatch: "related match",
+    OWL.equivalentClass: "equivalent class",
+    RDFS.subClassOf: "subclass of",
+    RDFS.subPropertyOf: "subproperty of",
+}
+HIERARCHY_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf})
+
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .dataset import FORMATS, QUAD_FORMATS, check_safe, file_iri, shipped_files, shipped_graph_name
 from .errors import InputError
+from .namespaces import MAPPING_PREDICATES
 
 #: rdflib parser name (dataset.FORMATS) -> Oxigraph format.
 OX_FORMATS = {
@@ -340,12 +341,8 @@ def build_store(settings: Settings) -> StoreInfo:
     )
 
 
-LINK_PREDICATES = (
-    "http://www.w3.org/2004/02/skos/core#exactMatch", "http://www.w3.org/2004/02/skos/core#closeMatch",
-    "http://www.w3.org/2004/02/skos/core#broadMatch", "http://www.w3.org/2004/02/skos/core#narrowMatch",
-    "http://www.w3.org/2004/02/skos/core#relatedMatch", "http://www.w3.org/2000/01/rdf-schema#subClassOf",
-    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
-)
+#: VoID linksets count the links made with the mapping predicates (the namespaces module's list).
+LINK_PREDICATES = tuple(str(p) for p in MAPPING_PREDICATES)
 
 
 def _describe(store: ox.Store) -> tuple[int, int, dict[tuple[str, str], int]]:

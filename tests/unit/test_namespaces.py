@@ -29,3 +29,12 @@ def test_prefix_map_feeds_a_parsable_sparql_prologue(shipped):
     query = sparql_prologue() + "ASK { bpo:CallCentre a owl:Class }"
     assert shipped.query(query).askAnswer is True
     assert PREFIXES["bpo"] == BPO._NS
+
+
+def test_one_list_of_mapping_predicates():
+    """The SSSOM export, the VoID linksets and the entity pages read the same list."""
+    from bpograph import entities, mappings, namespaces, store
+
+    assert mappings.MAPPING_PREDICATES is namespaces.MAPPING_PREDICATES
+    assert store.LINK_PREDICATES == tuple(str(p) for p in namespaces.MAPPING_PREDICATES)
+    assert set(entities.SHOWN_MAPPINGS) == set(namespaces.MAPPING_PREDICATES) - namespaces.HIERARCHY_PREDICATES
