@@ -75,7 +75,9 @@ def main() -> None:
     show_default=True,
     help="How to write the report.",
 )
-def validate(files: tuple[Path, ...], fmt: str) -> None:
+@click.option("--engine", type=click.Choice(["auto", "turbo", "pyshacl"]), default="auto", show_default=True,
+              help="SHACL engine: pyshacl-turbo (fast; its results equal pySHACL's on bpograph's shapes), pySHACL (the reference), or turbo where installed.")
+def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Validate the shipped graph, or FILES (Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)
     against bpograph's SHACL shapes with its ontology.
 
@@ -84,8 +86,15 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
     from .reporting import render
     from .validate import validate_files, validate_shipped
 
+    from .validate import engine_name
+
     try:
-        report = validate_files(list(files)) if files else validate_shipped()
+        engine_name(engine)
+    except ValueError as exc:
+        click.echo(f"bpograph validate: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        report = validate_files(list(files), engine=engine) if files else validate_shipped(engine)
     except InputError as exc:
         click.echo(f"bpograph validate: cannot read {exc}", err=True)
         if fmt == "json":  # a program reading the report gets JSON that says what went wrong
