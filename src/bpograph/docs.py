@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .namespaces import sparql_prologue
+from .namespaces import BASE, sparql_prologue, with_base
 
 MODULES = sparql_prologue() + """
 SELECT ?module ?p ?value WHERE {
@@ -70,9 +70,9 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def document(select: Callable[[str, dict], list[dict]]) -> Documentation:
+def document(select: Callable[[str, dict], list[dict]], base: str = BASE) -> Documentation:
     modules: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in select(MODULES, {}):
+    for row in select(with_base(MODULES, base), {}):
         value = row["value"]
         text = value["value"] + (f"@{value['xml:lang']}" if "xml:lang" in value else "")
         modules[row["module"]["value"]][_local(row["p"]["value"])].append(text)

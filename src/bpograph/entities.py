@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .namespaces import BASE, BPO, HIERARCHY_PREDICATES, MAPPING_PREDICATES, compact, sparql_prologue
+from .namespaces import BASE, BPO, HIERARCHY_PREDICATES, MAPPING_PREDICATES, compact, sparql_prologue, with_base
 
 Select = Callable[[str, dict], list[dict]]
 #: The mappings an entity page lists (the hierarchy predicates show as broader terms instead).
@@ -175,13 +175,14 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def describe_entity(select: Select, iri: str) -> Entity | None:
-    """The page model of ``iri``, or None when the graph says nothing about it."""
+def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None:
+    """The page model of ``iri``, or None when the graph says nothing about it; ``base`` is the
+    base of the deployment's own IRIs (the ``base_iri`` setting)."""
     bound = {"this": iri}
     texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in select(TEXTS, bound):
         texts[_local(row["p"]["value"])][row["value"].get("xml:lang", "")].append(row["value"]["value"])
-    links = select(LINKS, bound)
+    links = select(with_base(LINKS, base), bound)
     if not texts and not links:
         return None
     labels: dict[str, dict[str, str]] = defaultdict(dict)
@@ -342,11 +343,11 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
-def class_tree(select: Select) -> list[TreeNode]:
-    """bpograph's classes as a forest under their bpograph superclasses, sorted by English label."""
+def class_tree(select: Select, base: str = BASE) -> list[TreeNode]:
+    """The classes under ``base`` as a forest under their superclasses there, sorted by English label."""
     nodes: dict[str, TreeNode] = {}
     parents: dict[str, set[str]] = defaultdict(set)
-    for row in select(CLASS_EDGES, {}):
+    for row in select(with_base(CLASS_EDGES, base), {}):
         iri = row["class"]["value"]
         nodes.setdefault(iri, TreeNode(iri, {"en": row["labelEn"]["value"], "et": row["labelEt"]["value"]}))
         if "parent" in row:

@@ -414,3 +414,16 @@ def compact(iri: str) -> str:
         prefix = next(p for p, ns in SPARQL_PREFIXES.items() if ns == best)
         return f"{prefix}:{iri[len(best):]}"
     return iri
+
+
+def with_base(query: str, base: str) -> str:
+    """``query`` with the base of bpograph's IRIs in its string literals (``STRSTARTS(STR(?x),
+    "https://w3id.org/bpograph/")``) replaced by ``base``, the ``base_iri`` setting: the pages,
+    search and statistics of a deployment serve the IRIs under its own base. PREFIX lines (IRIs
+    in angle brackets) keep bpograph's vocabulary.
+
+    :raise ValueError: ``base`` holds a character a SPARQL string or an IRI may not.
+    """
+    if any(c in base for c in '"\\\n\r<> '):
+        raise ValueError(f"not a usable base IRI: {base!r}")
+    return query.replace('"' + BASE, '"' + base)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .collation import fold, initial, sort_key
-from .namespaces import sparql_prologue
+from .namespaces import BASE, sparql_prologue, with_base
 
 LABELS = sparql_prologue() + """
 SELECT ?entity ?property ?label WHERE {
@@ -72,9 +72,10 @@ class LabelIndex:
                 self.preferred.setdefault(hit.iri, {})[hit.lang] = hit.label
 
     @classmethod
-    def build(cls, select: Callable[[str, dict], list[dict]]) -> LabelIndex:
-        index = cls(select(LABELS, {}))
-        for row in select(DETAILS, {}):
+    def build(cls, select: Callable[[str, dict], list[dict]], base: str = BASE) -> LabelIndex:
+        """The labels of every entity under ``base`` (the ``base_iri`` setting)."""
+        index = cls(select(with_base(LABELS, base), {}))
+        for row in select(with_base(DETAILS, base), {}):
             entity = row["entity"]["value"]
             if "type" in row:
                 index.types.setdefault(entity, set()).add(row["type"]["value"])

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .dataset import FORMATS, QUAD_FORMATS, check_safe, file_iri, shipped_files, shipped_graph_name
 from .errors import InputError
-from .namespaces import MAPPING_PREDICATES
+from .namespaces import BASE, MAPPING_PREDICATES, with_base
 
 #: rdflib parser name (dataset.FORMATS) -> Oxigraph format.
 OX_FORMATS = {
@@ -267,7 +267,7 @@ def _user() -> str:
     return getpass.getuser()
 
 
-def open_existing(path: Path) -> StoreInfo:
+def open_existing(path: Path, base: str = BASE) -> StoreInfo:
     """A persistent store made earlier by bpograph (serve --store or import), opened as it is.
 
     If an import was cut off (its marker still says "pending"), the data may or may not hold its
@@ -281,7 +281,7 @@ def open_existing(path: Path) -> StoreInfo:
     store = ox.Store.read_only(str(path))
     try:
         graphs = _count_graphs(store)
-        classes, properties, linksets = _describe(store)
+        classes, properties, linksets = _describe(store, base)
     finally:
         del store
     return StoreInfo(path=path, version=marker["version"], built=datetime.fromisoformat(marker["built"]),
@@ -300,7 +300,7 @@ def build_store(settings: Settings) -> StoreInfo:
         sweep_temporary()
     path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}store-{os.getpid()}-")) if temporary else Path(settings.store_dir)
     if not temporary and _read_marker(path) is not None:
-        return open_existing(path)
+        return open_existing(path, settings.base_iri)
     if not temporary and path.exists() and any(child.name != LOCK for child in path.iterdir()):
         raise InputError(str(path), "the folder is neither empty nor a bpograph store; give an empty or new folder")
     digest = hashlib.sha256()
@@ -319,7 +319,7 @@ def build_store(settings: Settings) -> StoreInfo:
             _load(store, Path(name), ox.NamedNode(iri), digest)
         store.flush()
         graphs = _count_graphs(store)
-        classes, properties, linksets = _describe(store)
+        classes, properties, linksets = _describe(store, settings.base_iri)
         del store  # release the write lock so that workers can open the store read-only
         if not temporary:
             _write_marker(path, digest.hexdigest()[:20])
@@ -345,7 +345,7 @@ def build_store(settings: Settings) -> StoreInfo:
 LINK_PREDICATES = tuple(str(p) for p in MAPPING_PREDICATES)
 
 
-def _describe(store: ox.Store) -> tuple[int, int, dict[tuple[str, str], int]]:
+def _describe(store: ox.Store, base: str = BASE) -> tuple[int, int, dict[tuple[str, str], int]]:
     """VoID figures: distinct classes and properties, and links to other datasets' namespaces."""
     union = {"use_default_graph_as_union": True}
     classes = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }", **union)))["n"].value)
@@ -353,9 +353,9 @@ def _describe(store: ox.Store) -> tuple[int, int, dict[tuple[str, str], int]]:
     values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
     linksets: dict[tuple[str, str], int] = {}
     query = f"""SELECT ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o .
-        FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "https://w3id.org/bpograph/")
+        FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "{BASE}")
                && !REGEX(STR(?o), "^http://www.w3.org/(1999/02/22-rdf|2000/01/rdf-schema|2002/07/owl|2001/XMLSchema|2004/02/skos)")) }}"""
-    for solution in store.query(query, **union):
+    for solution in store.query(with_base(query, base), **union):
         target = solution["o"].value
         namespace = target[: max(target.rfind("/"), target.rfind("#")) + 1]
         key = (solution["p"].value, namespace)

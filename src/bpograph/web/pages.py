@@ -60,7 +60,7 @@ def security_headers(response: Response) -> Response:
 @bp.route("/")
 def home() -> Response:
     service = _service()
-    tree = class_tree(service.select)
+    tree = class_tree(service.select, service.settings.base_iri)
     lang = ui_language()
     diagram = indented_tree(tree, lambda n: n.labels[lang], lambda n: href(n.iri), STRINGS[lang]["diagram_classes"])
     return Response(render_template("pages/home.html", triples=sum(service.store.graphs.values()),
@@ -74,7 +74,7 @@ def _index() -> LabelIndex:
     service = _service()
     index = current_app.extensions.get("bpograph.labels")
     if index is None or service.settings.update:
-        index = LabelIndex.build(service.select)
+        index = LabelIndex.build(service.select, service.settings.base_iri)
         current_app.extensions["bpograph.labels"] = index
     return index
 
@@ -165,7 +165,7 @@ def documentation() -> Response:
     """Ontology documentation: module metadata, classes, properties and individuals."""
     from ..docs import document
 
-    return Response(render_template("pages/docs.html", doc=document(_service().select)), mimetype="text/html")
+    return Response(render_template("pages/docs.html", doc=document(_service().select, _service().settings.base_iri)), mimetype="text/html")
 
 
 @bp.route("/comparison")
@@ -330,7 +330,7 @@ def _script_json(text: str) -> Markup:
 
 def _html(iri: str, path: str) -> Response:
     service = _service()
-    model = describe_entity(service.select, iri)
+    model = describe_entity(service.select, iri, service.settings.base_iri)
     if model is None:
         return Response(render_template("pages/not_found.html", iri=iri), status=404, mimetype="text/html")
     data = _script_json(service.construct(DESCRIBE, "application/ld+json", {"this": iri}).body.decode("utf-8"))
