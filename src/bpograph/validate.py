@@ -204,15 +204,10 @@ def _suggest(result: Result, shipped: Graph) -> Result:
     return replace(result, message=message)
 
 
-_NAMES: dict[int, list[str]] = {}
-
-
 def _defined_names(shipped: Graph) -> list[str]:
-    key = id(shipped)
-    if key not in _NAMES:
-        namespace = str(BPO._NS)
-        _NAMES[key] = sorted({str(s)[len(namespace):] for s in shipped.subjects(RDFS.label) if str(s).startswith(namespace)})
-    return _NAMES[key]
+    """The local names of every bpo: term (every term bpograph defines has an rdfs:label)."""
+    namespace = str(BPO._NS)
+    return sorted({str(s)[len(namespace):] for s in shipped.subjects(RDFS.label) if str(s).startswith(namespace)})
 
 
 def _report_graph(source: Graph, results: list[Result]) -> Graph:
