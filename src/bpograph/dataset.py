@@ -13,25 +13,15 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
+from .formats import RDF_SYNTAXES
 from .namespaces import GRAPH, bind_prefixes
 from .safety.jsonld import RemoteContextError, check_contexts
 from .safety.rdfxml import EntityError, check_entities
 
-#: File suffix -> rdflib parser name. Quad formats (TriG, N-Quads) carry their own graphs.
-FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".trig": "trig",
-    ".nq": "nquads",
-}
-QUAD_FORMATS = frozenset({"trig", "nquads"})
+#: File suffix -> rdflib parser name, from the formats registry. Quad formats (TriG, N-Quads)
+#: carry their own graphs.
+FORMATS: dict[str, str] = {suffix: s.rdflib for s in RDF_SYNTAXES for suffix in s.suffixes}
+QUAD_FORMATS = frozenset(s.rdflib for s in RDF_SYNTAXES if s.quads)
 
 #: The folders of the shipped knowledge graph, in load order.
 KNOWLEDGE_DIRS = ("ontology", "data")

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph
 
+from .formats import RDF_SYNTAXES
 from .namespaces import bind_prefixes
 
-#: Export format name -> (rdflib serializer, keeps named graphs).
-EXPORT_FORMATS: dict[str, tuple[str, bool]] = {
-    "trig": ("trig", True),
-    "nquads": ("nquads", True),
-    "jsonld": ("json-ld", True),
-    "turtle": ("turtle", False),
-    "ntriples": ("nt", False),
-    "rdfxml": ("xml", False),
-}
+#: Export format name -> (rdflib serializer, keeps named graphs), from the formats registry.
+EXPORT_FORMATS: dict[str, tuple[str, bool]] = {s.name: (s.rdflib, s.keeps_graphs) for s in RDF_SYNTAXES}
 
 
 def serialize_dataset(dataset: Dataset, fmt: str) -> bytes:

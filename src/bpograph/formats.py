@@ -11,6 +11,40 @@ from werkzeug.http import parse_accept_header
 
 
 @dataclass(frozen=True)
+class RdfSyntax:
+    """One RDF syntax, everything bpograph needs to know of it in one row."""
+
+    name: str
+    """The ``format=`` name and the export name."""
+    media_type: str
+    rdflib: str
+    """rdflib's parser and serializer name."""
+    oxigraph: ox.RdfFormat
+    suffixes: tuple[str, ...]
+    """File suffixes read as this syntax (the first is the one written)."""
+    quads: bool
+    """A dataset syntax (TriG, N-Quads): a file carries its own named graphs."""
+    keeps_graphs: bool
+    """An export in it keeps the named graphs (JSON-LD can, as well as the dataset syntaxes)."""
+    page_suffix: str | None
+    """The suffix of an entity page's data in it (``/def/CallCentre.ttl``), if pages offer it."""
+
+
+#: The one registry of RDF syntaxes: the endpoint's graph formats, entity pages' representations,
+#: the service description, files read by every command, the store loader and the exports read it.
+RDF_SYNTAXES: tuple[RdfSyntax, ...] = (
+    RdfSyntax("turtle", "text/turtle", "turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), False, False, ".ttl"),
+    RdfSyntax("ntriples", "application/n-triples", "nt", ox.RdfFormat.N_TRIPLES, (".nt", ".ntriples"), False, False, ".nt"),
+    RdfSyntax("rdfxml", "application/rdf+xml", "xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl", ".xml"), False, False, ".rdf"),
+    RdfSyntax("jsonld", "application/ld+json", "json-ld", ox.RdfFormat.JSON_LD, (".jsonld", ".json"), False, True, ".jsonld"),
+    RdfSyntax("trig", "application/trig", "trig", ox.RdfFormat.TRIG, (".trig",), True, True, None),
+    RdfSyntax("nquads", "application/n-quads", "nquads", ox.RdfFormat.N_QUADS, (".nq",), True, True, None),
+)
+SYNTAX_BY_NAME = {s.name: s for s in RDF_SYNTAXES}
+SYNTAX_BY_TYPE = {s.media_type: s for s in RDF_SYNTAXES}
+
+
+@dataclass(frozen=True)
 class ResultFormat:
     media_type: str
     writer: ox.QueryResultsFormat | ox.RdfFormat
@@ -26,14 +60,8 @@ TABULAR = (
     ResultFormat("application/json", ox.QueryResultsFormat.JSON, "json"),
     ResultFormat("application/xml", ox.QueryResultsFormat.XML, "xml"),
 )
-GRAPH = (
-    ResultFormat("text/turtle", ox.RdfFormat.TURTLE, "turtle"),
-    ResultFormat("application/n-triples", ox.RdfFormat.N_TRIPLES, "ntriples"),
-    ResultFormat("application/rdf+xml", ox.RdfFormat.RDF_XML, "rdfxml"),
-    ResultFormat("application/ld+json", ox.RdfFormat.JSON_LD, "jsonld"),
-    ResultFormat("application/trig", ox.RdfFormat.TRIG, "trig"),
-    ResultFormat("application/n-quads", ox.RdfFormat.N_QUADS, "nquads"),
-    ResultFormat("text/plain", ox.RdfFormat.N_TRIPLES, "ntriples"),
+GRAPH = tuple(ResultFormat(s.media_type, s.oxigraph, s.name) for s in RDF_SYNTAXES) + (
+    ResultFormat("text/plain", ox.RdfFormat.N_TRIPLES, "ntriples"),  # what the W3C tests ask N-Triples as
 )
 
 #: Values of the ``format`` (or ``output``) request parameter -> (tabular, graph) media types.

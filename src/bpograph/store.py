@@ -23,17 +23,11 @@ import pyoxigraph as ox
 from .config import Settings
 from .dataset import FORMATS, QUAD_FORMATS, check_safe, file_iri, shipped_files, shipped_graph_name
 from .errors import InputError
+from .formats import RDF_SYNTAXES
 from .namespaces import BASE, MAPPING_PREDICATES, with_base
 
-#: rdflib parser name (dataset.FORMATS) -> Oxigraph format.
-OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
+#: rdflib parser name (dataset.FORMATS) -> Oxigraph format, from the formats registry.
+OX_FORMATS = {s.rdflib: s.oxigraph for s in RDF_SYNTAXES}
 
 
 @dataclass

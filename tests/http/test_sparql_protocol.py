@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, JSONLD, POST, SPARQLWrapper
@@ -277,3 +277,19 @@ def test_healthz(live_server):
     reply = fetch("GET", live_server + "/healthz")
     status = json.loads(reply.body)
     assert status["status"] == "ok" and status["triples"] > 5000
+
+
+@pytest.mark.parametrize("syntax", __import__("bpograph.formats", fromlist=["RDF_SYNTAXES"]).RDF_SYNTAXES, ids=lambda s: s.name)
+def test_every_registered_rdf_syntax_is_served_everywhere(live_server, syntax):
+    """One registry feeds the endpoint, the service description and the pages: every syntax in it
+    answers at /void and for a query (adding one to the registry cannot make /void fail)."""
+    void = fetch("GET", live_server + "/void", headers={"Accept": syntax.media_type})
+    assert void.status == 200 and void.headers.get_content_type() == syntax.media_type
+    parsed = Dataset() if syntax.quads else Graph()
+    parsed.parse(data=void.body, format=syntax.rdflib)
+    assert len(parsed) > 0
+    answer = fetch("GET", live_server + "/sparql", params={"query": "CONSTRUCT { <urn:s> <urn:p> 1 } WHERE {}", "format": syntax.name})
+    assert answer.status == 200 and answer.headers.get_content_type() == syntax.media_type
+    if syntax.page_suffix:
+        page = fetch("GET", live_server + "/def/CallCentre" + syntax.page_suffix)
+        assert page.status == 200 and page.headers.get_content_type() == syntax.media_type

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from ..comparison import read_comparison
 from ..diagram import indented_tree, neighbourhood
+from ..formats import RDF_SYNTAXES
 from ..iri import for_header, is_path_segment
 from ..entities import LANGUAGES, class_tree, concept_schemes, defined_term, describe_entity
 from ..namespaces import BPO, compact
@@ -22,14 +23,8 @@ from .ui import STRINGS, ui_language
 bp = Blueprint("pages", __name__)
 
 #: suffix -> media type of the entity's RDF (or HTML) representation
-SUFFIXES = {
-    ".html": "text/html",
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".nt": "application/n-triples",
-}
-OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+SUFFIXES = {".html": "text/html", **{s.page_suffix: s.media_type for s in RDF_SYNTAXES if s.page_suffix}}
+OFFERS = list(SUFFIXES.values())
 # Our own script files only (search suggestions, a progressive enhancement); nothing inline.
 CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

@@ -14,7 +14,7 @@ from werkzeug.http import http_date
 
 from ..description import service_description
 from ..engine import Answer
-from ..formats import GRAPH, negotiate, not_acceptable_message
+from ..formats import GRAPH, SYNTAX_BY_NAME, negotiate, not_acceptable_message
 from ..iri import is_iri
 from ..metrics import STOPPED
 from ..namespaces import SPARQL_PREFIXES
@@ -364,8 +364,17 @@ def _description(media_type: str) -> Response:
     fmt = next((f for f in GRAPH if f.media_type == media_type), GRAPH[0])
     service = _service()
     graph = service_description(request.host_url.rstrip("/") + "/sparql", service.store, service.settings)
-    serializer = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt.name]
-    response = Response(graph.serialize(format=serializer, encoding="utf-8"), content_type=fmt.media_type)
+    syntax = SYNTAX_BY_NAME[fmt.name]
+    if syntax.quads:  # rdflib writes TriG and N-Quads from a dataset: the description is its default graph
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace)
+        for triple in graph:
+            dataset.add(triple)
+        graph = dataset
+    response = Response(graph.serialize(format=syntax.rdflib, encoding="utf-8"), content_type=fmt.media_type)
     response.vary.add("Accept")
     return response
 
