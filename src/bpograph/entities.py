@@ -69,7 +69,7 @@ SELECT ?this ?tension ?label WHERE {
   ?tension bpo:concerns ?this ; skos:prefLabel ?label .
 }"""
 
-LABELS_OF = sparql_prologue() + "SELECT ?this ?label WHERE { ?this skos:prefLabel ?label }"
+LABELS_MANY = sparql_prologue() + "SELECT ?this ?label WHERE { VALUES ?this { $VALUES } ?this skos:prefLabel ?label }"
 
 CITING = sparql_prologue() + """
 SELECT ?this ?s ?p ?o ?qualifier WHERE {
@@ -197,9 +197,7 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
         if "oComment" in row and row["oComment"].get("xml:lang", "en") == "en":
             comments[row["o"]["value"]] = row["oComment"]["value"]
     predicates = {row["p"]["value"] for row in links}
-    for predicate in predicates:
-        for row in select(LABELS_OF, {"this": predicate}):
-            labels[predicate][row["label"].get("xml:lang", "")] = row["label"]["value"]
+    _fetch_labels(select, predicates, labels)
 
     sources: dict[tuple[str, str], list[str]] = defaultdict(list)
     qualifiers: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -209,6 +207,7 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
         if "qualifier" in row:
             qualifiers[key].append(row["qualifier"]["value"])
 
+    _fetch_labels(select, [q for qs in qualifiers.values() for q in qs if not labels.get(q)], labels)
     statements, mappings, types, parents = [], [], [], []
     seen: set[tuple[str, str]] = set()
     for row in links:
@@ -225,7 +224,7 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
             parents.append(labelled(target))  # once, when it is both superclass and broader concept
         key = (predicate, target)
         statements.append(Statement(labelled(predicate), labelled(target), sorted(set(sources.get(key, []))),
-                                    [Labelled(q, _labels_of(select, q, labels)) for q in sorted(set(qualifiers.get(key, [])))]))
+                                    [Labelled(q, labels.get(q, {})) for q in sorted(set(qualifiers.get(key, [])))]))
     statements.sort(key=lambda s: (s.predicate.label(), s.value.label()))
 
     children = []
@@ -239,18 +238,14 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     up: dict[str, set[str]] = defaultdict(set)
     for row in select(HIERARCHY, bound):
         up[row["child"]["value"]].add(row["parent"]["value"])
-    for node in {n for values in up.values() for n in values} | set(up):
-        if node not in labels:
-            for row in select(LABELS_OF, {"this": node}):
-                labels[node][row["label"].get("xml:lang", "")] = row["label"]["value"]
+    _fetch_labels(select, [n for n in {n for values in up.values() for n in values} | set(up) if n not in labels], labels)
 
     incoming = []
-    for row in select(INCOMING, bound):
+    incoming_rows = select(INCOMING, bound)
+    _fetch_labels(select, [row["p"]["value"] for row in incoming_rows if row["p"]["value"] not in labels], labels)
+    for row in incoming_rows:
         predicate = row["p"]["value"]
-        if predicate not in labels:
-            for label_row in select(LABELS_OF, {"this": predicate}):
-                labels[predicate][label_row["label"].get("xml:lang", "")] = label_row["label"]["value"]
-        incoming.append((Labelled(predicate, labels[predicate]), int(row["n"]["value"]), row["example"]["value"]))
+        incoming.append((Labelled(predicate, labels.get(predicate, {})), int(row["n"]["value"]), row["example"]["value"]))
 
     claims: dict[str, Claim] = {}
     for row in select(CLAIM_TEXTS, bound):
@@ -271,10 +266,13 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     location = ""
     if any(t.iri == str(BPO.Claim) for t in types):
         location = next((row["location"]["value"] for row in select(LOCATION, bound)), "")
-        for row in select(CITING, bound):
+        citing_rows = select(CITING, bound)
+        named = {row[v]["value"] for row in citing_rows for v in ("s", "p", "o", "qualifier") if v in row}
+        _fetch_labels(select, [n for n in named if not labels.get(n)], labels)
+        for row in citing_rows:
             subject, predicate, value = row["s"]["value"], row["p"]["value"], row["o"]["value"]
-            hedge = [Labelled(row["qualifier"]["value"], _labels_of(select, row["qualifier"]["value"], labels))] if "qualifier" in row else []
-            citing.append(CitingStatement(*(Labelled(n, _labels_of(select, n, labels)) for n in (subject, predicate, value)), hedge))
+            hedge = [Labelled(row["qualifier"]["value"], labels.get(row["qualifier"]["value"], {}))] if "qualifier" in row else []
+            citing.append(CitingStatement(*(Labelled(n, labels.get(n, {})) for n in (subject, predicate, value)), hedge))
         citing.sort(key=lambda c: (c.subject.label(), c.predicate.label(), c.value.label()))
 
     return Entity(
@@ -294,11 +292,17 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     )
 
 
-def _labels_of(select: Select, iri: str, cache: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The preferred labels of ``iri`` by language, looked up once per page."""
-    if iri not in cache or not cache[iri]:
-        cache[iri] = {row["label"].get("xml:lang", ""): row["label"]["value"] for row in select(LABELS_OF, {"this": iri})}
-    return cache[iri]
+def _fetch_labels(select: Select, iris, labels: dict[str, dict[str, str]]) -> None:
+    """The preferred labels of all ``iris``, by language, into ``labels``: one query for them all
+    (a page asked once per IRI, dozens of round trips)."""
+    from .iri import is_iri
+
+    wanted = sorted({i for i in iris if is_iri(i) and ">" not in i})
+    if not wanted:
+        return
+    values = " ".join(f"<{i}>" for i in wanted)
+    for row in select(LABELS_MANY.replace("$VALUES", values), {}):
+        labels[row["this"]["value"]][row["label"].get("xml:lang", "")] = row["label"]["value"]
 
 
 def _paths(start: str, up: dict[str, set[str]], limit: int = 20) -> list[list[str]]:
