@@ -27,8 +27,6 @@ EXIT_BAD_INPUT = 2
 
 def _help(name: str, off: bool = False) -> str:
     """An option's help, from the settings table (one text for --help, the README and the code)."""
-    from .config import Settings
-
     text = dict((n, h) for n, _, h in Settings.table())[name]
     prefix = "Turns off this setting: " if off else ""
     return f"{prefix}{text} [setting {name}; BPOGRAPH_{name.upper()}]"

@@ -118,7 +118,7 @@ def parse_into(target: Graph, path: Path, fmt: str | None = None) -> None:
     except (ParserError, ValueError, UnicodeDecodeError) as exc:
         raise _syntax_error(path, data, _parser_reason(exc, fmt), _first_bad_line(data, fmt)) from None
     except IndexError:  # rdflib's Turtle parser reads past the end of a file cut short
-        raise _syntax_error(path, data, "the file ends in the middle of a statement", 1 << 30) from None
+        raise _syntax_error(path, data, "the file ends in the middle of a statement", _line_count(data)) from None
     except Exception as exc:  # noqa: BLE001 - whatever else a parser raises, the file is what was wrong
         raise _syntax_error(path, data, f"not valid RDF: {_parser_reason(exc, fmt)}", _first_bad_line(data, fmt)) from None
     if isinstance(scratch, Dataset):
@@ -135,12 +135,17 @@ def _syntax_error(path: Path, data: bytes, reason: str, line: int | None) -> Inp
     """The error for a file that does not parse, with a line number that is a line of the file:
     parsers that meet the end of the input count the line after the last newline, which an editor
     does not show; such an error is put on the last line, saying so."""
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    lines = _line_count(data)
     if line is not None and line > max(lines, 1):
         line, reason = max(lines, 1), f"{reason} (at the end of the file)"
     if line is not None and line < 1:
         line = 1
     return InputError(str(path), reason, line)
+
+
+def _line_count(data: bytes) -> int:
+    """The lines an editor shows (a last line without a newline counts)."""
+    return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 
 
 def _bad_syntax_reason(exc: BadSyntax) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
+from .shared_rows import ProcessRows
+
 STATUSES = (200, 204, 304, 400, 401, 403, 404, 405, 406, 413, 415, 429, 500, 502, 503)
 _OTHER = len(STATUSES)
 QUERIES, QUERY_SECONDS, STOPPED, REPLACED = range(_OTHER + 1, _OTHER + 5)
@@ -15,27 +17,13 @@ _FIELDS = _OTHER + 5
 _INDEX = {status: index for index, status in enumerate(STATUSES)}
 
 
-class Metrics:
+class Metrics(ProcessRows):
     def __init__(self, rows: int, context=None) -> None:
         context = context or multiprocessing.get_context("spawn")
         self.rows = rows
         self._cells = context.RawArray("d", rows * _FIELDS)
         self._row = rows - 1
         self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
-    def use_row(self, row: int) -> Metrics:
-        """Write to ``row`` from now on (a server process takes the row of its slot)."""
-        self._row = row
-        return self
 
     def add(self, field: int, amount: float = 1.0) -> None:
         with self._lock:

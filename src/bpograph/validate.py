@@ -113,8 +113,8 @@ def shacl_validate(data: Graph, engine: str = "pyshacl", **options):
 
 
 def validate_graph(data: Graph, shapes: Graph, focus: list[URIRef] | None = None, engine: str = "pyshacl") -> Report:
-    """Validate ``data`` against ``shapes``; with ``focus``, only those nodes (each against the
-    shapes that target it), which saves checking every term of the shipped graph again.
+    """Validate ``data`` against ``shapes``; with ``focus`` (pySHACL's option), results only for
+    those nodes.
 
     SHACL Advanced Features are on because the quality shapes select their targets with SPARQL.
     """

@@ -20,7 +20,8 @@ REQUESTS = 3000
 PATHS = ["/", "/sparql", "/query", "/search", "/healthz", "/void", "/docs", "/comparison", "/examples", "/examples/CQ01",
          "/index/et", "/index/en", "/def/CallCentre", "/def/CallCentre.ttl", "/def/KindsScheme", "/claim/C10", "/ontology",
          "/ontology/core", "/graph/ontology/core", "/graph/data/example.ttl", "/mappings/bpograph.sssom.tsv",
-         "/download/bpograph.ttl", "/static/bpograph.css", "/def/", "/source/x", "/agent/x", "/shapes/x"]
+         "/download/bpograph.ttl", "/static/bpograph.css", "/def/", "/source/x", "/agent/x", "/shapes/x",
+         "/ontology.ttl", "/ontology/0.1.0", "/ontology/core/0.1.0.rdf", "/ontology/core/x/y", "/favicon.ico"]
 HOSTILE_SEGMENTS = ["a%20b", "X.ttl%00", "%3E", "%7B", "%5C", "%22", "%C0%AE", "%E2%80%AE", "%F0%9F%98%80", "..", "%2e%2e",
                     "%ff%fe", "x" * 3000, "%25", "a?b", "%0d%0aSet-Cookie:x", "\u00e9", "CallCentre.rdf", "CallCentre.html",
                     "%00", "%23frag", ";x", "%2F%2F", "%u202E"]
@@ -54,7 +55,7 @@ def _request(chooser: random.Random) -> tuple[str, str, dict, bytes | None]:
         params.append(("query", chooser.choice(QUERIES)))
     for _ in range(chooser.randint(0, 4)):
         name = chooser.choice(["query", "format", "timeout", "default-graph-uri", "named-graph-uri", "q", "limit", "lang",
-                               "output", "update", "using-graph-uri", "graph", "x"])
+                               "output", "update", "using-graph-uri", "graph", "default", "offset", "x"])
         value = chooser.choice(QUERIES if name in ("query", "update") else GRAPH_URIS if "graph" in name else VALUES)
         params.append((name, value))
     target = urllib.parse.quote(path, safe="/%?;=&:@") if not path.isascii() else path

@@ -24,6 +24,8 @@ import time
 import zlib
 from dataclasses import dataclass
 
+from ..shared_rows import ProcessRows
+
 BUCKETS = 4096
 #: Time constant of the decay of used query time, in seconds.
 WINDOW = 60.0
@@ -35,7 +37,7 @@ class Refusal:
     retry_after: int
 
 
-class FairShare:
+class FairShare(ProcessRows):
     """:param budget: query seconds a client may use per :data:`WINDOW` seconds.
     :param concurrency: queries a client may have running at once.
     :param rows: process slots that write to the table."""
@@ -50,20 +52,6 @@ class FairShare:
         self._active = context.RawArray("i", rows * BUCKETS)
         self._row = 0
         self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
-    def use_row(self, row: int) -> FairShare:
-        """Write to ``row`` from now on (a server process takes the row of its slot)."""
-        self._row = row
-        return self
 
     @staticmethod
     def _bucket(client: str) -> int:
