@@ -190,7 +190,7 @@ def import_(file: Path, graph: str, replace: bool, store_dir: Path) -> None:
     """Add an external ontology or dataset FILE (Turtle, RDF/XML, JSON-LD, N-Triples, TriG) to a
     persistent store as the named graph --graph, and report what was added."""
     from .iri import is_iri
-    from .store import import_file
+    from .backends.oxigraph.store import import_file
 
     if not is_iri(graph):
         click.echo(f"bpograph import: --graph '{graph}' is not an absolute IRI (like https://example.org/graph)", err=True)
@@ -213,7 +213,7 @@ def import_(file: Path, graph: str, replace: bool, store_dir: Path) -> None:
 def drop(graph: str, store_dir: Path) -> None:
     """Remove the named graph GRAPH (an IRI) from a persistent store, in one transaction."""
     from .iri import is_iri
-    from .store import drop_graph
+    from .backends.oxigraph.store import drop_graph
 
     if not is_iri(graph):
         click.echo(f"bpograph drop: '{graph}' is not an absolute IRI (like https://example.org/graph)", err=True)
@@ -280,16 +280,18 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--allow-service", multiple=True, help=_help("allow_service"))
 @click.option("--on-disk", is_flag=True,
               help=_help("memory", off=True))
+@click.option("--backend", "backend", metavar="URL", default=None, help=_help("backend"))
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, client_budget, client_concurrency, workers,
-          threads, store_dir, allow_update, update_key_file, allow_service, on_disk) -> None:
+          threads, store_dir, allow_update, update_key_file, allow_service, on_disk, backend) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
     import signal
 
     import contextlib
 
-    from .server import Supervisor, listen
-    from .store import build_store, store_lock
+    from .backends import open_store
+    from .backends.oxigraph.store import store_lock
+    from .serving.server import Supervisor, listen
 
     logging.basicConfig(level=logging.WARNING, format="bpograph serve: %(message)s")
     settings = Settings.from_env(
@@ -299,9 +301,15 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         client_budget=client_budget, client_concurrency=client_concurrency,
         workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
         update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
-        update_key_file=update_key_file,
+        update_key_file=update_key_file, backend=backend,
     )
     from .safety.allowlist import Allowlist
+
+    if settings.backend and (settings.update or settings.store_dir or settings.data or settings.named or settings.graphs):
+        click.echo("bpograph serve: --backend serves what the remote store holds: load files with bpograph import "
+                   "--backend, and write to the store itself (--update, --store, --data, --named and --graph are "
+                   "for the embedded store)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
     try:
         Allowlist.of(settings.allow_service)
@@ -322,7 +330,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
     try:
         if settings.store_dir:  # held while serving: an import refuses to write under a server
             lock.enter_context(store_lock(Path(settings.store_dir), exclusive=False))
-        store = build_store(settings)
+        store = open_store(settings)
     except BpographError as exc:
         lock.close()
         sock.close()

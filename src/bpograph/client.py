@@ -29,10 +29,10 @@ def run_embedded(query: str, fmt: str) -> bytes:
     :raise ClientError: the query is not valid SPARQL or cannot be evaluated.
     """
     from .config import Settings
-    from .engine import QueryRequest
+    from .backends.base import QueryRequest
+    from .backends.oxigraph.store import build_store
+    from .backends.oxigraph.workers import QueryPool
     from .safety.query_guard import Refused, check_query
-    from .store import build_store
-    from .workers import QueryPool
 
     try:
         checked = check_query(query)

@@ -37,6 +37,12 @@ class Settings:
     update_key: str | None = _setting(None, "The update key itself: from the environment only (BPOGRAPH_UPDATE_KEY), never from the command line.", secret=True)
     allow_service: tuple[str, ...] = _setting((), "Endpoints that SERVICE may call: http(s) URLs, each allowing its scheme, host, port and path prefix (default: none; without one, server processes can open no network socket).")
     base_iri: str = _setting("https://w3id.org/bpograph/", "Base of the IRIs served as pages.")
+    backend: str | None = _setting(None, "SPARQL endpoint of a remote triple store to serve instead of the embedded one (e.g. http://127.0.0.1:8890/sparql for Virtuoso); the shipped graph is loaded into it on first use.")
+    backend_update: str | None = _setting(None, "SPARQL Update endpoint of the remote store (default: the backend URL; Virtuoso: .../sparql-auth).")
+    backend_graph_store: str | None = _setting(None, "Graph Store HTTP Protocol endpoint of the remote store, for streamed imports (Virtuoso: .../sparql-graph-crud-auth).")
+    backend_user: str | None = _setting(None, "User name for the remote store's updates: from the environment only (BPOGRAPH_BACKEND_USER).", secret=True)
+    backend_password: str | None = _setting(None, "Password for the remote store's updates: from the environment only (BPOGRAPH_BACKEND_PASSWORD), never from the command line.", secret=True)
+    backend_limit_parameter: str = _setting("timeout={ms}", "How the time limit is passed to the remote store: a query parameter, its value in {ms} or {s} (Virtuoso: timeout={ms}); empty for none.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

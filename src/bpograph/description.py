@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 from .config import Settings
 from .formats import GRAPH, TABULAR
 from .namespaces import SD, SPARQL_PREFIXES, VOID, bind_prefixes
-from .store import StoreInfo
+from .backends.base import StoreInfo
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 _FORMAT_IRIS = {

@@ -88,7 +88,8 @@ def document(select: Callable[[str, dict], list[dict]], base: str = BASE) -> Doc
     individuals = [(r["type"]["value"], {"en": r["labelEn"]["value"], "et": r["labelEt"]["value"]}, int(r["n"]["value"]))
                    for r in select(INDIVIDUALS, {})]
     return Documentation(
-        modules={m: dict(v) for m, v in sorted(modules.items())},
-        terms={k: sorted(v.values(), key=lambda t: t.label_en.lower()) for k, v in terms.items()},
-        individuals=individuals,
+        modules={m: {p: sorted(values) for p, values in v.items()} for m, v in sorted(modules.items())},
+        # in KINDS order, and sorted within: the page must not follow the store's row order
+        terms={k: sorted(terms[k].values(), key=lambda t: (t.label_en.lower(), t.iri)) for k in KINDS.values() if k in terms},
+        individuals=sorted(individuals, key=lambda i: (i[1]['en'].lower(), i[0])),
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 
 from .namespaces import BASE, BPO, HIERARCHY_PREDICATES, MAPPING_PREDICATES, compact, sparql_prologue, with_base
 
@@ -32,9 +33,11 @@ SELECT ?this ?p ?o ?oLabel ?oComment WHERE {
 }"""
 
 INCOMING = sparql_prologue() + """
-SELECT ?this ?p (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?s) AS ?example) WHERE {
+SELECT ?this ?p (COUNT(DISTINCT ?s) AS ?n) (MIN(STR(?s)) AS ?example) WHERE {
   ?s ?p ?this . FILTER(isIRI(?s))
-} GROUP BY ?this ?p ORDER BY DESC(?n)"""
+} GROUP BY ?this ?p ORDER BY DESC(?n) ?p"""
+#: (MIN, not SAMPLE: the example must not depend on the store's order, so that every backend
+#: draws the same page.)
 
 HIERARCHY = sparql_prologue() + """
 SELECT ?this ?child ?parent WHERE {
@@ -75,8 +78,10 @@ CITING = sparql_prologue() + """
 SELECT ?this ?s ?p ?o ?qualifier WHERE {
   { ?axiom owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; dcterms:source ?this .
     OPTIONAL { ?axiom bpo:qualifier ?qualifier } }
-  UNION { ?s dcterms:source ?this . BIND(dcterms:source AS ?p) BIND(?this AS ?o) FILTER(isIRI(?s)) }
+  UNION { ?s dcterms:source ?this . FILTER(isIRI(?s)) }
 }"""
+#: (A row of the second branch has no ?p and ?o: the statement is "?s dcterms:source ?this".
+#: Binding them in the query, BIND(?this AS ?o), trips Virtuoso 7.2's compiler.)
 
 LOCATION = sparql_prologue() + "SELECT ?this ?location WHERE { ?this bpo:sourceLocation ?location }"
 
@@ -175,6 +180,14 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _keep(labels: dict[str, str], literal: dict) -> None:
+    """Keep one label per language whatever order the store gives them in (the least, when a
+    term has several, as rdfs:label and skos:prefLabel may differ in case)."""
+    lang, text = literal.get("xml:lang", ""), literal["value"]
+    if lang not in labels or text < labels[lang]:
+        labels[lang] = text
+
+
 def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None:
     """The page model of ``iri``, or None when the graph says nothing about it; ``base`` is the
     base of the deployment's own IRIs (the ``base_iri`` setting)."""
@@ -193,7 +206,7 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     comments: dict[str, str] = {}
     for row in links:
         if "oLabel" in row:
-            labels[row["o"]["value"]][row["oLabel"].get("xml:lang", "")] = row["oLabel"]["value"]
+            _keep(labels[row["o"]["value"]], row["oLabel"])
         if "oComment" in row and row["oComment"].get("xml:lang", "en") == "en":
             comments[row["o"]["value"]] = row["oComment"]["value"]
     predicates = {row["p"]["value"] for row in links}
@@ -225,13 +238,13 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
         key = (predicate, target)
         statements.append(Statement(labelled(predicate), labelled(target), sorted(set(sources.get(key, []))),
                                     [Labelled(q, labels.get(q, {})) for q in sorted(set(qualifiers.get(key, [])))]))
-    statements.sort(key=lambda s: (s.predicate.label(), s.value.label()))
+    statements.sort(key=lambda s: (s.predicate.label(), s.value.label(), s.predicate.iri, s.value.iri))
 
     children = []
     for row in select(CHILDREN, bound):
         child = row["child"]["value"]
         if "label" in row:
-            labels[child][row["label"].get("xml:lang", "")] = row["label"]["value"]
+            _keep(labels[child], row["label"])
         if all(c.iri != child for c in children):
             children.append(Labelled(child, labels[child]))
 
@@ -246,6 +259,7 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     for row in incoming_rows:
         predicate = row["p"]["value"]
         incoming.append((Labelled(predicate, labels.get(predicate, {})), int(row["n"]["value"]), row["example"]["value"]))
+    incoming.sort(key=lambda entry: (-entry[1], entry[0].iri))
 
     claims: dict[str, Claim] = {}
     for row in select(CLAIM_TEXTS, bound):
@@ -258,7 +272,7 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     tensions = []
     for row in select(TENSIONS, bound):
         tension = row["tension"]["value"]
-        labels[tension][row["label"].get("xml:lang", "")] = row["label"]["value"]
+        _keep(labels[tension], row["label"])
         if all(t.iri != tension for t in tensions):
             tensions.append(Labelled(tension, labels[tension]))
 
@@ -267,22 +281,23 @@ def describe_entity(select: Select, iri: str, base: str = BASE) -> Entity | None
     if any(t.iri == str(BPO.Claim) for t in types):
         location = next((row["location"]["value"] for row in select(LOCATION, bound)), "")
         citing_rows = select(CITING, bound)
-        named = {row[v]["value"] for row in citing_rows for v in ("s", "p", "o", "qualifier") if v in row}
+        named = {row[v]["value"] for row in citing_rows for v in ("s", "p", "o", "qualifier") if v in row} | {str(DCTERMS.source)}
         _fetch_labels(select, [n for n in named if not labels.get(n)], labels)
         for row in citing_rows:
-            subject, predicate, value = row["s"]["value"], row["p"]["value"], row["o"]["value"]
+            subject = row["s"]["value"]
+            predicate, value = (row["p"]["value"], row["o"]["value"]) if "p" in row else (str(DCTERMS.source), iri)
             hedge = [Labelled(row["qualifier"]["value"], labels.get(row["qualifier"]["value"], {}))] if "qualifier" in row else []
             citing.append(CitingStatement(*(Labelled(n, labels.get(n, {})) for n in (subject, predicate, value)), hedge))
-        citing.sort(key=lambda c: (c.subject.label(), c.predicate.label(), c.value.label()))
+        citing.sort(key=lambda c: (c.subject.label(), c.predicate.label(), c.value.label(), c.subject.iri, c.value.iri))
 
     return Entity(
         iri=iri,
         location=location,
         citing=citing,
-        texts={k: dict(v) for k, v in texts.items()},
-        types=types,
-        parents=parents,
-        children=sorted(children, key=lambda c: c.label()),
+        texts={k: {lang: sorted(values) for lang, values in v.items()} for k, v in texts.items()},
+        types=sorted(types, key=lambda t: (t.label(), t.iri)),
+        parents=sorted(parents, key=lambda t: (t.label(), t.iri)),
+        children=sorted(children, key=lambda c: (c.label(), c.iri)),
         paths=[[Labelled(n, labels.get(n, {})) for n in path] for path in _paths(iri, up)],
         statements=statements,
         mappings=sorted(mappings),
@@ -302,7 +317,7 @@ def _fetch_labels(select: Select, iris, labels: dict[str, dict[str, str]]) -> No
         return
     values = " ".join(f"<{i}>" for i in wanted)
     for row in select(LABELS_MANY.replace("$VALUES", values), {}):
-        labels[row["this"]["value"]][row["label"].get("xml:lang", "")] = row["label"]["value"]
+        _keep(labels[row["this"]["value"]], row["label"])
 
 
 def _paths(start: str, up: dict[str, set[str]], limit: int = 20) -> list[list[str]]:

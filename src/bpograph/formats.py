@@ -1,11 +1,13 @@
-"""One table of result media types, and content negotiation through werkzeug's Accept parsing."""
+"""The one registry of formats (RDF syntaxes and query result formats: media type, ``format=``
+names, suffixes), and content negotiation through werkzeug's Accept parsing. Each backend maps
+these rows onto its own writers (:mod:`bpograph.backends.oxigraph.formats`); nothing here knows
+a store."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -19,7 +21,6 @@ class RdfSyntax:
     media_type: str
     rdflib: str
     """rdflib's parser and serializer name."""
-    oxigraph: ox.RdfFormat
     suffixes: tuple[str, ...]
     """File suffixes read as this syntax (the first is the one written)."""
     quads: bool
@@ -33,12 +34,12 @@ class RdfSyntax:
 #: The one registry of RDF syntaxes: the endpoint's graph formats, entity pages' representations,
 #: the service description, files read by every command, the store loader and the exports read it.
 RDF_SYNTAXES: tuple[RdfSyntax, ...] = (
-    RdfSyntax("turtle", "text/turtle", "turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), False, False, ".ttl"),
-    RdfSyntax("ntriples", "application/n-triples", "nt", ox.RdfFormat.N_TRIPLES, (".nt", ".ntriples"), False, False, ".nt"),
-    RdfSyntax("rdfxml", "application/rdf+xml", "xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl", ".xml"), False, False, ".rdf"),
-    RdfSyntax("jsonld", "application/ld+json", "json-ld", ox.RdfFormat.JSON_LD, (".jsonld", ".json"), False, True, ".jsonld"),
-    RdfSyntax("trig", "application/trig", "trig", ox.RdfFormat.TRIG, (".trig",), True, True, None),
-    RdfSyntax("nquads", "application/n-quads", "nquads", ox.RdfFormat.N_QUADS, (".nq",), True, True, None),
+    RdfSyntax("turtle", "text/turtle", "turtle", (".ttl", ".turtle"), False, False, ".ttl"),
+    RdfSyntax("ntriples", "application/n-triples", "nt", (".nt", ".ntriples"), False, False, ".nt"),
+    RdfSyntax("rdfxml", "application/rdf+xml", "xml", (".rdf", ".owl", ".xml"), False, False, ".rdf"),
+    RdfSyntax("jsonld", "application/ld+json", "json-ld", (".jsonld", ".json"), False, True, ".jsonld"),
+    RdfSyntax("trig", "application/trig", "trig", (".trig",), True, True, None),
+    RdfSyntax("nquads", "application/n-quads", "nquads", (".nq",), True, True, None),
 )
 SYNTAX_BY_NAME = {s.name: s for s in RDF_SYNTAXES}
 SYNTAX_BY_TYPE = {s.media_type: s for s in RDF_SYNTAXES}
@@ -47,21 +48,23 @@ SYNTAX_BY_TYPE = {s.media_type: s for s in RDF_SYNTAXES}
 @dataclass(frozen=True)
 class ResultFormat:
     media_type: str
-    writer: ox.QueryResultsFormat | ox.RdfFormat
     name: str
+    """The ``format=`` name: a result format's (json, xml, csv, tsv) or an RDF syntax's."""
+    kind: str
+    """'tabular' (SELECT and ASK results) or 'graph' (an RDF syntax)."""
 
 
 # Order is the server's preference: the first is what "*/*" or no Accept header gets.
 TABULAR = (
-    ResultFormat("application/sparql-results+json", ox.QueryResultsFormat.JSON, "json"),
-    ResultFormat("application/sparql-results+xml", ox.QueryResultsFormat.XML, "xml"),
-    ResultFormat("text/csv", ox.QueryResultsFormat.CSV, "csv"),
-    ResultFormat("text/tab-separated-values", ox.QueryResultsFormat.TSV, "tsv"),
-    ResultFormat("application/json", ox.QueryResultsFormat.JSON, "json"),
-    ResultFormat("application/xml", ox.QueryResultsFormat.XML, "xml"),
+    ResultFormat("application/sparql-results+json", "json", "tabular"),
+    ResultFormat("application/sparql-results+xml", "xml", "tabular"),
+    ResultFormat("text/csv", "csv", "tabular"),
+    ResultFormat("text/tab-separated-values", "tsv", "tabular"),
+    ResultFormat("application/json", "json", "tabular"),
+    ResultFormat("application/xml", "xml", "tabular"),
 )
-GRAPH = tuple(ResultFormat(s.media_type, s.oxigraph, s.name) for s in RDF_SYNTAXES) + (
-    ResultFormat("text/plain", ox.RdfFormat.N_TRIPLES, "ntriples"),  # what the W3C tests ask N-Triples as
+GRAPH = tuple(ResultFormat(s.media_type, s.name, "graph") for s in RDF_SYNTAXES) + (
+    ResultFormat("text/plain", "ntriples", "graph"),  # what the W3C tests ask N-Triples as
 )
 
 #: Values of the ``format`` (or ``output``) request parameter -> (tabular, graph) media types.

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
 
 from .config import Settings
-from .engine import Answer, DumpRequest, QueryRequest, UpdateRequest
+from .backends.base import Answer, Backend, DumpRequest, QueryRequest, StoreInfo, UpdateRequest
 from .errors import BpographError
 from .formats import Preferences
 from .safety.allowlist import Allowlist
 from .safety.query_guard import Refused, add_using, check_query, check_update
-from .store import StoreInfo
 
 
 #: bpograph's own queries (pages, the label index) are bounded by their time limit, not by the
@@ -32,25 +30,13 @@ class QueryError(BpographError):
         self.headers = headers or {}
 
 
-class QueryBackend(Protocol):
-    """What the endpoint needs from a store: answer one request within a time limit.
-
-    :class:`~bpograph.workers.QueryPool` over the embedded Oxigraph store is the one
-    implementation today; a remote triple store would be another.
-    """
-
-    def run(self, request: QueryRequest | UpdateRequest, timeout: float) -> Answer: ...
-
-    def close(self) -> None: ...
-
-
 @dataclass
 class QueryService:
     """The store, the backend that queries it and the settings that bound every query."""
 
     settings: Settings
     store: StoreInfo
-    pool: QueryBackend
+    pool: Backend
 
     def time_limit(self, requested: str | None) -> float:
         """The time limit for one request: the server's, or the request's ``timeout`` if lower.

@@ -173,8 +173,8 @@ def validate_files(paths: list[Path], full: bool = False, engine: str = "auto") 
 
 def _validate_targeted(data: Graph, shapes: Graph, mentioned: set[Node]) -> Report:
     """Check the nodes of ``mentioned`` against the shapes that target them, and nothing else
-    (:mod:`bpograph.shacl_targets`); in full where that module cannot tell the targets."""
-    from .shacl_targets import Unsupported, oxigraph_copy, targeted
+    (:mod:`bpograph.backends.oxigraph.shacl_targets`); in full where that module cannot tell the targets."""
+    from .backends.oxigraph.shacl_targets import Unsupported, oxigraph_copy, targeted
 
     if any(isinstance(node, BNode) for node in mentioned):
         return validate_graph(data, shapes)

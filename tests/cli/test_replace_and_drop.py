@@ -82,7 +82,7 @@ def test_an_unreadable_replacement_changes_nothing(tmp_path, files):
 
 KILLED = """
 import os, signal, sys
-import bpograph.store as store
+import bpograph.backends.oxigraph.store as store
 moment = sys.argv[1]
 write = store._write_marker
 def killing(path, version, pending=None):

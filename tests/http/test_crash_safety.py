@@ -23,7 +23,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/g> { ?s ?p ?
 # runs `bpograph import`, and SIGKILLs it at the chosen step of writing the store's marker
 KILLED_IMPORT = """
 import os, signal, sys
-import bpograph.store as store
+import bpograph.backends.oxigraph.store as store
 moment = sys.argv[1]
 write = store._write_marker
 def killing(path, version, pending=None):

@@ -33,7 +33,8 @@ def test_prefix_map_feeds_a_parsable_sparql_prologue(shipped):
 
 def test_one_list_of_mapping_predicates():
     """The SSSOM export, the VoID linksets and the entity pages read the same list."""
-    from bpograph import entities, mappings, namespaces, store
+    from bpograph import entities, mappings, namespaces
+    from bpograph.backends.oxigraph import store
 
     assert mappings.MAPPING_PREDICATES is namespaces.MAPPING_PREDICATES
     assert store.LINK_PREDICATES == tuple(str(p) for p in namespaces.MAPPING_PREDICATES)

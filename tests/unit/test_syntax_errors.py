@@ -4,7 +4,8 @@ the parser's character classes or token names, never an empty list."""
 import pyoxigraph as ox
 import pytest
 
-from bpograph.engine import QueryRequest, UpdateRequest, execute
+from bpograph.backends.base import QueryRequest, UpdateRequest
+from bpograph.backends.oxigraph.engine import execute
 
 BAD = {
     "LIMIT 10^26": ("SELECT * WHERE { ?s ?p ?o } LIMIT 10^26", "LIMIT 10^26"),

@@ -8,20 +8,19 @@ import atexit
 from flask import Flask
 
 from ..config import Settings
-from ..query import QueryBackend, QueryService
+from ..backends.base import Backend, StoreInfo
+from ..query import QueryService
 from ..shared_state import SharedState
-from ..store import StoreInfo, build_store
-from ..workers import QueryPool
 
 
 def create_app(settings: Settings | None = None, *, store: StoreInfo | None = None,
-               backend: QueryBackend | None = None, shared: SharedState | None = None) -> Flask:
+               backend: Backend | None = None, shared: SharedState | None = None) -> Flask:
     """Create the bpograph web application.
 
     :param settings: server settings; by default :meth:`Settings.from_env`.
     :param store: a store built already (``bpograph serve`` builds it once for all its server
         processes); by default the app builds its own and removes it at exit.
-    :param backend: what runs the queries; by default a :class:`~bpograph.workers.QueryPool`,
+    :param backend: what runs the queries; by default a :class:`~bpograph.backends.oxigraph.workers.QueryPool`,
         which keeps every query in a worker process so that any WSGI server can host the app.
     :param shared: the fair share table and counters the server processes share; by default this
         process's own.
@@ -30,15 +29,10 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
     """
     settings = (settings or Settings.from_env()).with_update_key()
     owned = store is None
-    store = build_store(settings) if store is None else store
-    if backend is None:
-        try:
-            backend = QueryPool(store.path, settings.workers, writable=settings.update,
-                                network=bool(settings.allow_service))
-        except BaseException:
-            if owned:
-                store.close()
-            raise
+    if store is None or backend is None:
+        from ..backends import open_backend
+
+        store, backend = open_backend(settings, store)
     service = QueryService(settings=settings, store=store, pool=backend)
     if shared is None:
         shared = SharedState.create(settings, 1)

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import http_date
 
 from ..description import service_description
-from ..engine import Answer
+from ..backends.base import Answer
 from ..formats import GRAPH, SYNTAX_BY_NAME, negotiate, not_acceptable_message
 from ..iri import is_iri
 from ..metrics import STOPPED

@@ -10,12 +10,12 @@ one client's long query from slowing everyone else's:
 - a query that outlives its time limit is abandoned: its request gets its 503 at once, its thread
   is put on the idle scheduling class (it runs only on CPU nobody else wants) and a fresh thread
   takes its place, so the queries behind it run; ``on_overrun`` is then called, and the caller's
-  job is to end the whole process soon (:mod:`bpograph.server` starts a successor and retires
+  job is to end the whole process soon (:mod:`bpograph.serving.server` starts a successor and retires
   this process once the successor serves), which is what finally stops the runaway work;
 - a query whose request gave up while it waited for a thread is never started.
 
 A thread whose priority was lowered ends after its query (a process may not raise it again). Use this only where a supervisor can replace the process.
-:class:`~bpograph.workers.QueryPool` is the backend for any other server: it keeps every query in
+:class:`~bpograph.backends.oxigraph.workers.QueryPool` is the backend for any other server: it keeps every query in
 a separate process.
 """
 
@@ -28,11 +28,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from .engine import Answer, DumpRequest, QueryRequest, UpdateRequest, execute
+from ..base import Answer, Request
+from .engine import execute
 
 log = logging.getLogger(__name__)
-
-Request = QueryRequest | UpdateRequest | DumpRequest
 
 #: Stack of every thread that runs a query. The engine parses and evaluates recursively: on the
 #: default 8 MB stack a chain of 10,000 ``+`` or UNIONs overflows it and kills the process; on

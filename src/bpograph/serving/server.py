@@ -7,7 +7,7 @@ with the Flask app on the shared socket, so requests are spread over every core 
 crosses to another process. The processes balance connections among themselves through a small
 shared array of connection counts.
 
-Queries run on threads of the server process (:class:`~bpograph.runner.ThreadRunner`). When a
+Queries run on threads of the server process (:class:`~bpograph.backends.oxigraph.runner.ThreadRunner`). When a
 query outlives its time limit, its client gets a 503 at once, its thread drops to the idle
 scheduling class, and the process *retires*, make-before-break: it says so, and the supervisor
 starts a successor; meanwhile the process goes on serving, answering with ``Connection: close``;
@@ -20,7 +20,6 @@ store first: it stops at once and its successor waits for the lock.)
 
 from __future__ import annotations
 
-import errno
 import logging
 import multiprocessing
 import os
@@ -31,11 +30,12 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from .config import Settings
-from .metrics import REPLACED
-from .shared_state import IDLE_SLOT, SharedState
-from .store import StoreInfo
-from .workers import die_with_parent
+from ..backends import prepare_processes, release_prepared
+from ..backends.base import StoreInfo
+from ..config import Settings
+from ..metrics import REPLACED
+from ..processes import die_with_parent
+from ..shared_state import IDLE_SLOT, SharedState
 
 log = logging.getLogger(__name__)
 
@@ -74,32 +74,7 @@ def listen(host: str, port: int) -> socket.socket:
 # ---------------------------------------------------------------- the server process
 
 
-@dataclass(frozen=True)
-class _Dump:
-    """What a server process loads its in-memory copy from: the store as N-Quads, and the names
-    of its named graphs (N-Quads cannot hold a graph that has no triples)."""
-
-    path: str
-    graphs: tuple
-
-
-def _open_store(settings: Settings, store: StoreInfo, dump: _Dump | None):
-    """This process's store: the on-disk one (read-write with updates on; read-only without a
-    dump), or an in-memory copy of the supervisor's dump."""
-    import pyoxigraph as ox
-
-    if settings.update:
-        return ox.Store(str(store.path))
-    if dump is None:
-        return ox.Store.read_only(str(store.path))
-    memory = ox.Store()
-    memory.bulk_load(path=dump.path, format=ox.RdfFormat.N_QUADS)
-    for graph in dump.graphs:
-        memory.add_graph(graph)
-    return memory
-
-
-def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socket.socket, status: Connection,
+def _serve(settings: Settings, store: StoreInfo, dump: object | None, sock: socket.socket, status: Connection,
            shared: SharedState, slot: int) -> None:
     """Entry point of one server process; ``shared.loads[slot]`` is where it posts its connection
     count and metrics row ``slot`` is where it counts."""
@@ -111,16 +86,15 @@ def _serve(settings: Settings, store: StoreInfo, dump: _Dump | None, sock: socke
 
     from waitress.server import create_server
 
-    from .runner import ThreadRunner
-    from .web import create_app
+    from ..backends import process_backend
+    from ..web import create_app
 
-    if not settings.allow_service:
+    if not settings.allow_service and not settings.backend:  # (a remote store is reached over the network)
         _forbid_network()
     closing = threading.Event()  # from the first overrun: every answer says Connection: close
     stopping = threading.Event()  # once the successor serves: accept nothing more, drain, exit
     long_requests = _LongRequests(settings.threads)
-    backend = ThreadRunner(_open_store(settings, store, dump), settings.threads, on_overrun=closing.set,
-                           on_long=long_requests.change)
+    store, backend = process_backend(settings, store, dump, on_overrun=closing.set, on_long=long_requests.change)
     shared.metrics.use_row(slot)
     shared.fairshare.use_row(slot)
     app = create_app(settings, store=store, backend=backend, shared=shared)
@@ -159,7 +133,7 @@ class _LongRequests:
 def _forbid_network() -> None:
     """No network sockets for this process from now on (the listening socket is inherited):
     the second barrier behind the query guard, for servers with no SERVICE allowlist."""
-    from .safety import sandbox
+    from ..safety import sandbox
 
     if not sandbox.available():
         log.warning("this system has no seccomp network filter: only the query guard keeps queries off the network")
@@ -279,7 +253,8 @@ class Supervisor:
         self.store = store
         self.sock = sock
         self.size = 1 if settings.update else settings.workers  # a store has one writer
-        self.dump: _Dump | None = None
+        self.dump: object | None = None
+        """What the server processes open their store from (:func:`~bpograph.backends.prepare_processes`)."""
         self._context = multiprocessing.get_context("spawn")
         # connections per process slot, in shared memory (IDLE_SLOT while nobody serves from it, so
         # that nobody waits for it); a successor needs a slot of its own while its predecessor
@@ -323,8 +298,7 @@ class Supervisor:
 
         :raise RuntimeError: a process exited or did not get ready in time.
         """
-        if self.settings.memory and not self.settings.update:
-            self.dump = _dump(self.store)
+        self.dump = prepare_processes(self.settings, self.store)
         entries = [self._spawn() for _ in range(self.size)]
         self._starting = False
         deadline = time.monotonic() + timeout
@@ -410,32 +384,5 @@ class Supervisor:
             entry.process.join(timeout=5)
             entry.status.close()
         self._processes.clear()
-        if self.dump is not None:
-            os.unlink(self.dump.path)
-            self.dump = None
-
-
-def _dump(store: StoreInfo) -> _Dump:
-    """The whole store as one N-Quads file, which each server process loads into memory."""
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from .errors import InputError
-    from .store import TEMP_PREFIX
-
-    handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".nq")  # swept if we are killed
-    os.close(handle)
-    try:
-        disk = ox.Store.read_only(str(store.path))
-        try:
-            disk.dump(name, format=ox.RdfFormat.N_QUADS)
-            graphs = tuple(disk.named_graphs())
-        finally:
-            del disk
-    except OSError as exc:
-        os.unlink(name)
-        full = exc.errno == errno.ENOSPC or "No space left on device" in str(exc)
-        reason = "no space left on the device" if full else (exc.strerror or str(exc))
-        raise InputError(name, f"cannot write the data for the server processes: {reason}") from None
-    return _Dump(name, graphs)
+        release_prepared(self.dump)
+        self.dump = None

@@ -14,42 +14,21 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .dataset import FORMATS, QUAD_FORMATS, check_safe, file_iri, shipped_files, shipped_graph_name
-from .errors import InputError
-from .formats import RDF_SYNTAXES
-from .namespaces import BASE, MAPPING_PREDICATES, with_base
+from ...config import Settings
+from ...dataset import FORMATS, QUAD_FORMATS, check_safe, file_iri, shipped_files, shipped_graph_name
+from ...errors import InputError
+from ...formats import RDF_SYNTAXES
+from ...namespaces import BASE, MAPPING_PREDICATES, with_base
+from ..base import StoreInfo
+from .formats import rdf_format
 
 #: rdflib parser name (dataset.FORMATS) -> Oxigraph format, from the formats registry.
-OX_FORMATS = {s.rdflib: s.oxigraph for s in RDF_SYNTAXES}
-
-
-@dataclass
-class StoreInfo:
-    """What the server needs to know about the store it serves."""
-
-    path: Path
-    version: str
-    """A hash of every loaded file: it changes exactly when the served data does (ETags)."""
-    built: datetime
-    graphs: dict[str, int] = field(default_factory=dict)
-    """Triples per named graph IRI (the default graph under the key '')."""
-    classes: int = 0
-    properties: int = 0
-    linksets: dict[tuple[str, str], int] = field(default_factory=dict)
-    """(link predicate, target namespace) -> number of links from the data to that namespace."""
-    temporary: bool = True
-
-    def close(self) -> None:
-        """Remove the store folder if bpograph created it."""
-        if self.temporary:
-            shutil.rmtree(self.path, ignore_errors=True)
+OX_FORMATS = {s.rdflib: rdf_format(s.name) for s in RDF_SYNTAXES}
 
 
 def _load(store: ox.Store, path: Path, to_graph, digest) -> None:
@@ -132,7 +111,7 @@ def drop_graph(store_dir: Path, graph: str) -> int:
 
 
 def _graph_node(graph: str) -> ox.NamedNode:
-    from .iri import is_iri
+    from ...iri import is_iri
 
     if not is_iri(graph):
         raise InputError("--graph", f"'{graph}' is not an absolute IRI (like https://example.org/graph)")

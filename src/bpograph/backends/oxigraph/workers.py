@@ -13,23 +13,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .engine import Answer, QueryRequest, UpdateRequest
+from ...processes import die_with_parent
+from ..base import Answer, Request
 
 log = logging.getLogger(__name__)
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies, however the parent dies (a worker
-    busy in a query cannot notice by itself, and would otherwise run on as an orphan)."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's shutdown still stops its workers
-        pass
 
 
 def _serve(store_path: str, conn: Connection, writable: bool = False, network: bool = False) -> None:
@@ -40,7 +27,7 @@ def _serve(store_path: str, conn: Connection, writable: bool = False, network: b
 
     from .engine import execute
     from .runner import on_query_stack
-    from .safety import sandbox
+    from ...safety import sandbox
 
     if not network and sandbox.available():
         sandbox.forbid_network()
@@ -103,7 +90,7 @@ class QueryPool:
             self._all.discard(worker)
         worker.stop()
 
-    def run(self, request: QueryRequest | UpdateRequest, timeout: float) -> Answer:
+    def run(self, request: Request, timeout: float) -> Answer:
         """Answer ``request`` within ``timeout`` seconds (waiting for a free worker included)."""
         deadline = time.monotonic() + timeout
         try:

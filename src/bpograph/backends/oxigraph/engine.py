@@ -5,63 +5,15 @@ The answer is plain data (status, bytes, media type) so that it can cross a proc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
-from .formats import GRAPH_BY_TYPE, TABULAR_BY_TYPE
-from .namespaces import SPARQL_PREFIXES
-from .syntax_errors import describe
+from ...formats import GRAPH_BY_TYPE, TABULAR_BY_TYPE
+from ...namespaces import SPARQL_PREFIXES
+from ...syntax_errors import describe
+from ..base import Answer, DumpRequest, QueryRequest, UpdateRequest
+from .formats import writer
 
 MAX_MESSAGE = 400
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """One query with its protocol dataset and the negotiated result media types."""
-
-    query: str
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    tabular: str | None = "application/sparql-results+json"
-    graph: str | None = "text/turtle"
-    max_rows: int = 10_000
-    base_iri: str | None = None
-    query_has_dataset: bool = False
-    """The query has its own FROM / FROM NAMED, which then decides the dataset."""
-    bindings: tuple[tuple[str, str], ...] = ()
-    """(variable, IRI) pairs bound before evaluation (SEP-0007 substitutions): how bpograph's own
-    queries take parameters, never by pasting text into SPARQL."""
-
-
-@dataclass(frozen=True)
-class UpdateRequest:
-    """One SPARQL update (only on a server started with updates allowed)."""
-
-    update: str
-    base_iri: str | None = None
-
-
-@dataclass(frozen=True)
-class DumpRequest:
-    """The whole store in one RDF format: named graphs kept in dataset formats (TriG, N-Quads,
-    JSON-LD), the union of all graphs in triple formats (Turtle). No row cap applies."""
-
-    media_type: str
-
-
-@dataclass
-class Answer:
-    """The outcome: a body to send, or an error ``status`` with a ``message`` for the user."""
-
-    status: int
-    body: bytes = b""
-    media_type: str = "text/plain; charset=utf-8"
-    truncated: bool = False
-    rows: int = 0
-    kind: str = ""
-    """'tabular' or 'graph': which kind of result the query produced."""
-    message: str = ""
 
 
 def _dataset_arguments(request: QueryRequest) -> dict:
@@ -92,10 +44,10 @@ def execute_update(store: ox.Store, request: UpdateRequest) -> Answer:
 
 def dump(store: ox.Store, request: DumpRequest) -> Answer:
     fmt = GRAPH_BY_TYPE[request.media_type]
-    if fmt.writer.supports_datasets:
-        return Answer(200, body=store.dump(format=fmt.writer), media_type=fmt.media_type)
+    if writer(fmt).supports_datasets:
+        return Answer(200, body=store.dump(format=writer(fmt)), media_type=fmt.media_type)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
-    return Answer(200, body=ox.serialize(triples, format=fmt.writer), media_type=fmt.media_type)
+    return Answer(200, body=ox.serialize(triples, format=writer(fmt)), media_type=fmt.media_type)
 
 
 def execute(store: ox.Store, request: QueryRequest | UpdateRequest | DumpRequest) -> Answer:
@@ -194,7 +146,7 @@ def _boolean(result: ox.QueryBoolean, request: QueryRequest) -> Answer:
     if fmt is None or fmt.name in ("csv", "tsv"):
         # CSV/TSV have no boolean form (SPARQL 1.1 CSV/TSV results, section 1)
         return _not_acceptable("boolean")
-    return Answer(200, body=result.serialize(format=fmt.writer), media_type=fmt.media_type, rows=1, kind="tabular")
+    return Answer(200, body=result.serialize(format=writer(fmt)), media_type=fmt.media_type, rows=1, kind="tabular")
 
 
 def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> Answer:
@@ -205,8 +157,8 @@ def _solutions(result: ox.QuerySolutions, request: QueryRequest) -> Answer:
     # rewrite it in the format asked for.
     tsv, truncated = _capped(result, request.max_rows, 1, ox.QueryResultsFormat.TSV)
     rows = tsv.count(b"\n") - 1
-    body = tsv if fmt.writer == ox.QueryResultsFormat.TSV else (
-        ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt.writer))
+    body = tsv if writer(fmt) == ox.QueryResultsFormat.TSV else (
+        ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=writer(fmt)))
     return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=rows, kind="tabular")
 
 
@@ -217,14 +169,14 @@ def _triples(result: ox.QueryTriples, request: QueryRequest) -> Answer:
     # N-Triples has one triple per line: cap it, then let Oxigraph rewrite it as asked.
     ntriples, truncated = _capped(result, request.max_rows, 0, ox.RdfFormat.N_TRIPLES)
     rows = ntriples.count(b"\n")
-    if fmt.writer == ox.RdfFormat.N_TRIPLES:
+    if writer(fmt) == ox.RdfFormat.N_TRIPLES:
         body = ntriples
     elif rows:
-        body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt.writer)
+        body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=writer(fmt))
     else:
         body = _empty_graph(fmt)
     return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=rows, kind="graph")
 
 
 def _empty_graph(fmt) -> bytes:
-    return ox.serialize([], format=fmt.writer) or b""
+    return ox.serialize([], format=writer(fmt)) or b""

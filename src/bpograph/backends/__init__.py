@@ -1,0 +1,96 @@
+"""Where the data lives and how queries reach it: one interface (:mod:`.base`), two backends.
+
+- :mod:`.oxigraph`: the embedded default store (Oxigraph, in process or in worker processes).
+  It is the only package that imports pyoxigraph.
+- :mod:`.remote`: any SPARQL 1.1 endpoint (queries over the SPARQL 1.1 Protocol; loading over
+  SPARQL 1.1 Update or the Graph Store HTTP Protocol), proven against Virtuoso 7. It imports
+  no pyoxigraph: answers are rewritten with rdflib.
+
+Everything above (the web app, pages, search, the CLI) talks to a :class:`.base.Backend` and
+reads a :class:`.base.StoreInfo`; ``tests/unit/test_layout.py`` walks the imports to hold this.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from .base import Backend, StoreInfo
+
+
+def open_backend(settings: Settings, store: StoreInfo | None = None) -> tuple[StoreInfo, Backend]:
+    """The store the settings name and a backend over it, for an app that runs under any WSGI
+    server: over the embedded store, a pool of query worker processes (made and filled first,
+    unless ``store`` is one built already).
+
+    :raise InputError: a data file cannot be loaded, or the remote store cannot be used.
+    """
+    if settings.backend:
+        from .oxigraph.syntax import syntax_error
+        from .remote import connect
+
+        return connect(settings, syntax_error)
+    from .oxigraph.store import build_store
+    from .oxigraph.workers import QueryPool
+
+    owned = store is None
+    store = build_store(settings) if store is None else store
+    try:
+        return store, QueryPool(store.path, settings.workers, writable=settings.update,
+                                network=bool(settings.allow_service))
+    except BaseException:
+        if owned:
+            store.close()
+        raise
+
+
+def prepare_processes(settings: Settings, store: StoreInfo) -> object | None:
+    """What ``bpograph serve``'s supervisor prepares once for all its server processes: over the
+    embedded store with ``memory`` on, one dump that each process loads into memory."""
+    if settings.memory and not settings.update and not settings.backend:
+        from .oxigraph.copies import write_dump
+
+        return write_dump(store)
+    return None
+
+
+def release_prepared(prepared: object | None) -> None:
+    """Remove what :func:`prepare_processes` made."""
+    if prepared is not None:
+        import os
+
+        os.unlink(prepared.path)
+
+
+def open_store(settings: Settings) -> StoreInfo:
+    """What ``bpograph serve``'s supervisor opens once: the embedded store, built (or opened) on
+    disk; or the remote store's state, after loading the shipped graph into it if it lacks it.
+
+    :raise InputError: a data file cannot be loaded, or the remote store cannot be used.
+    """
+    if settings.backend:
+        from .oxigraph.syntax import syntax_error
+        from .remote import connect
+
+        info, backend = connect(settings, syntax_error)
+        backend.close()
+        return info.snapshot()
+    from .oxigraph.store import build_store
+
+    return build_store(settings)
+
+
+def process_backend(settings: Settings, store: StoreInfo, prepared: object | None, on_overrun,
+                    on_long) -> tuple[StoreInfo, Backend]:
+    """The store view and backend of one server process of ``bpograph serve``: query threads
+    over its own copy of the embedded store (see
+    :class:`~bpograph.backends.oxigraph.runner.ThreadRunner` for ``on_overrun`` and
+    ``on_long``), or a connection pool to the remote store (whose state it follows)."""
+    if settings.backend:
+        from .oxigraph.syntax import syntax_error
+        from .remote import connect
+
+        return connect(settings, syntax_error, load=False)
+    from .oxigraph.copies import open_for_process
+    from .oxigraph.runner import ThreadRunner
+
+    return store, ThreadRunner(open_for_process(settings, store, prepared), settings.threads,
+                               on_overrun=on_overrun, on_long=on_long)

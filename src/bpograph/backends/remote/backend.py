@@ -1,0 +1,207 @@
+"""Answers requests from a remote SPARQL 1.1 store, within their time limits.
+
+Each query is checked first, in the front-end: a real parse (standard SPARQL 1.1 only; the
+parser is handed in, so that this package imports no engine) and the function guard
+(:mod:`bpograph.safety.functions`). It then goes to the store with
+
+- the endpoint's predeclared prefixes and the request's base as a prologue;
+- its bindings as a VALUES clause (SPARQL 1.1, section 10.2.2);
+- its dataset: the protocol's graphs if the request gives any, the query's own FROM if it has
+  one, else the graphs bpograph serves (so a store's own system graphs never join the union);
+- the time limit, both as the store's own parameter (Virtuoso's ``timeout``, milliseconds) and
+  as a bound on the HTTP call.
+
+A slow store gives 503, a store that is down 503, a store's own error 400 (the request) or 502
+(the store); never a hung worker, and never the store's stack or grammar dump.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ...namespaces import SPARQL_PREFIXES
+from ...safety import sparql_lexer as lex
+from ...safety.functions import check_functions
+from ...safety.query_guard import Refused
+from ..base import Answer, DumpRequest, QueryRequest, Request, UpdateRequest
+from . import results
+from .connection import Connection, StoreUnavailable
+
+MAX_MESSAGE = 300
+#: How a time limit is passed to the store: a query parameter and its value from the limit in
+#: milliseconds (``ms``) or seconds (``s``). Virtuoso: ``timeout={ms}``.
+DEFAULT_LIMIT_PARAMETER = "timeout={ms}"
+
+
+class RemoteBackend:
+    """A :class:`~bpograph.backends.base.Backend` over a remote store; thread-safe.
+
+    :param graphs: the graphs bpograph serves (called for each request: they follow the store).
+    :param syntax_error: a real SPARQL parser: the error message for a query, or None.
+    """
+
+    def __init__(self, connection: Connection, graphs: Callable[[], list[str]],
+                 syntax_error: Callable[[str, str | None], str | None],
+                 limit_parameter: str = DEFAULT_LIMIT_PARAMETER) -> None:
+        self.connection = connection
+        self._graphs = graphs
+        self._syntax_error = syntax_error
+        self._limit = limit_parameter.split("=", 1) if limit_parameter else None
+        self._prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items())
+        self.stopped = 0
+        self.size = 0
+
+    def run(self, request: Request, timeout: float) -> Answer:
+        try:
+            if isinstance(request, QueryRequest):
+                return self._query(request, timeout)
+            if isinstance(request, DumpRequest):
+                return self._dump(request, timeout)
+            if isinstance(request, UpdateRequest):
+                return Answer(403, message="this endpoint does not take updates for its remote store; "
+                                           "write to the store itself or with bpograph import --backend")
+        except StoreUnavailable as exc:
+            if exc.timed_out:
+                self.stopped += 1
+                return Answer(503, message=f"the query ran longer than its time limit of {timeout:g} s and was stopped "
+                                           f"({exc.message})")
+            return Answer(503, message=f"{exc.message}; try again later")
+        except results.BadAnswer as exc:
+            return Answer(502, message=str(exc))
+        raise TypeError(f"not a request: {request!r}")
+
+    # ---------------------------------------------------------------- queries
+
+    def _query(self, request: QueryRequest, timeout: float) -> Answer:
+        error = self._syntax_error(request.query, request.base_iri)
+        if error:
+            return Answer(400, message=error)
+        try:
+            check_functions(request.query, SPARQL_PREFIXES, tuple(SPARQL_PREFIXES.values()))
+        except Refused as exc:
+            return Answer(400, message=exc.message)
+        form = query_form(request.query)
+        text = self.prepare(request)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        accept = results.NTRIPLES if graph_form else results.JSON_RESULTS
+        if graph_form and request.graph is None or not graph_form and request.tabular is None:
+            return Answer(406, kind="graph" if graph_form else ("boolean" if form == "ASK" else "tabular"),
+                          message="no acceptable media type for this kind of result")
+        response = self._send(text, self.dataset(request), accept, timeout)
+        if response is not None and not isinstance(response, Answer):
+            if graph_form:
+                return results.graph(response, request.graph, request.max_rows)
+            return results.tabular(response, form == "ASK", request.tabular, request.max_rows)
+        return response
+
+    def prepare(self, request: QueryRequest) -> str:
+        """The text the store gets: prologue, the query, and its bindings as VALUES."""
+        head = self._prologue
+        if request.base_iri:
+            head = f"BASE <{request.base_iri}>\n" + head
+        if not request.bindings:
+            return head + request.query
+        names = " ".join(f"?{name}" for name, _ in request.bindings)
+        values = " ".join(f"<{iri}>" for _, iri in request.bindings)
+        block = f" VALUES ({names}) {{ ({values}) }} "
+        at = _where_group(request.query)
+        if at is None:  # a trailing VALUES clause (SPARQL 1.1, 10.2.2), which some stores take for SELECT only
+            return head + request.query + "\n" + block
+        # the bindings open the query's WHERE group: each binding is joined before anything else
+        return head + request.query[:at] + block + request.query[at:]
+
+    def dataset(self, request: QueryRequest) -> dict[str, list[str]]:
+        """The protocol's dataset parameters for ``request``."""
+        if request.default_graphs or request.named_graphs:
+            return {"default-graph-uri": list(request.default_graphs), "named-graph-uri": list(request.named_graphs)}
+        if request.query_has_dataset:
+            return {}
+        graphs = self._graphs()
+        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+
+    def _send(self, text: str, dataset: dict[str, list[str]], accept: str, timeout: float) -> bytes | Answer:
+        data: dict[str, object] = {"query": text, **dataset}
+        if self._limit:
+            name, template = self._limit
+            data[name] = template.format(ms=max(1, int(timeout * 1000)), s=max(1, int(round(timeout))))
+        response = self.connection.post(self.connection.endpoints.query, timeout, data=data,
+                                        headers={"Accept": accept})
+        if response.headers.get("X-SQL-State", "").startswith("S1TAT"):
+            # Virtuoso's "anytime" answer: what it found before the limit, which is not the answer
+            self.stopped += 1
+            return Answer(503, message=f"the query ran longer than its time limit of {timeout:g} s and was stopped")
+        if response.status_code == 200:
+            return response.content
+        return self.store_error(response.status_code, response.text, timeout)
+
+    def store_error(self, status: int, text: str, timeout: float) -> Answer:
+        """The store's refusal as an answer: its first line, without the query it repeats."""
+        message = _first_line(text)
+        if re.search(r"timeout|time limit|exceeds the limit|estimated execution time", message, re.I):
+            self.stopped += 1
+            return Answer(503, message=f"the store stopped the query at its time limit of {timeout:g} s "
+                                       f"(the store says: {message})")
+        if 400 <= status < 500:
+            return Answer(400, message=f"the store refused the query: {message}")
+        return Answer(502, message=f"the store failed on the query (HTTP {status}): {message}")
+
+    # ---------------------------------------------------------------- dumps
+
+    def _dump(self, request: DumpRequest, timeout: float) -> Answer:
+        from rdflib import Dataset, Graph, URIRef
+
+        from ...formats import GRAPH_BY_TYPE, SYNTAX_BY_NAME
+
+        fmt = GRAPH_BY_TYPE[request.media_type]
+        syntax = SYNTAX_BY_NAME[fmt.name]
+        dataset = Dataset()
+        union = Graph()
+        for name in self._graphs():
+            body = self._send(self._prologue + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                              {"named-graph-uri": [name]}, results.NTRIPLES, timeout)
+            if isinstance(body, Answer):
+                return body
+            target = dataset.graph(URIRef(name)) if syntax.keeps_graphs else union
+            target.parse(data=body, format="nt")
+        written = (dataset if syntax.keeps_graphs else union).serialize(format=syntax.rdflib, encoding="utf-8")
+        return Answer(200, body=written, media_type=fmt.media_type)
+
+    @property
+    def busy(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first keyword after the prologue."""
+    for token in lex.tokens(text):
+        if token.kind == "word" and token.text.upper() not in ("BASE", "PREFIX"):
+            return token.text.upper()
+    return "SELECT"
+
+
+def _where_group(text: str) -> int | None:
+    """Where the body of the query's WHERE group starts (just after its brace), if the query
+    writes WHERE."""
+    depth = 0
+    tokens = lex.tokens(text)
+    for index, token in enumerate(tokens):
+        if token.kind in ("{", "(", "["):
+            depth += 1
+        elif token.kind in ("}", ")", "]"):
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            return following.end if following is not None and following.kind == "{" else None
+    return None
+
+
+def _first_line(text: str) -> str:
+    text = (text or "").strip()
+    # Virtuoso repeats the query after "SPARQL query:"; the client has it already
+    text = re.split(r"\n\s*SPARQL query:", text, maxsplit=1)[0]
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE] + "…"

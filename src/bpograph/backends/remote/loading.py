@@ -1,0 +1,343 @@
+"""Writing to a remote store: the shipped knowledge graph on first use (each module in its own
+named graph), ``bpograph import --backend`` and ``bpograph drop --backend``, and the state record
+that follows every change (:mod:`.state`).
+
+A file is checked and read before the store is touched (RDF/XML entities and JSON-LD contexts
+by URL are refused, as for the embedded store, so that no file makes the store fetch anything),
+then loaded into a staging graph of its own, and only then added to (or put in place of) its
+target graph by one update: a file that does not load changes nothing. With a Graph Store
+endpoint configured, Turtle and N-Triples files are streamed to the store as they are (its own
+bulk parser, constant memory in bpograph); otherwise the triples go as SPARQL 1.1 Update
+``INSERT DATA`` requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ...dataset import FORMATS, QUAD_FORMATS, check_safe, shipped_files, shipped_graph_name
+from ...errors import InputError
+from ...iri import is_iri
+from ...namespaces import MAPPING_PREDICATES
+from .connection import Connection, StoreUnavailable
+from .state import StoreError, next_version, now, read_state, state_update
+
+#: Triples per INSERT DATA request (files without blank nodes; a blank node's triples must share
+#: one request, as a label means one node only within one request).
+CHUNK = 500
+#: Triples per INSERT template (blank nodes: Virtuoso takes none in INSERT DATA, and compiles a
+#: template to SQL of at most 10,000 lines).
+TEMPLATE_CHUNK = 50
+#: Time limit of each write, in seconds.
+WRITE_TIMEOUT = 300.0
+#: Bytes per piece of a streamed upload (the progress bar moves by it).
+PIECE = 1 << 20
+STREAMED = {"turtle": "text/turtle", "nt": "application/n-triples"}
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) as a load goes on: bytes for a streamed file, triples otherwise."""
+
+
+def shipped_digest() -> str:
+    """The shipped files' digest: the embedded store's version for the same files."""
+    digest = hashlib.sha256()
+    for folder in ("ontology", "data", "shapes"):
+        for file in shipped_files(folder):
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def ensure_shipped(connection: Connection, base: str) -> dict:
+    """The store's state, after loading the shipped knowledge graph if the store lacks it (or
+    holds another release of it): each file's graph is put in place whole.
+
+    :raise StoreUnavailable, StoreError: the store cannot be read or written.
+    """
+    state = read_state(connection)
+    digest = shipped_digest()
+    if state is not None and state.get("shipped") == digest:
+        return state
+    graphs = dict(state["graphs"]) if state else {}
+    for folder in ("ontology", "data", "shapes"):
+        for file in shipped_files(folder):
+            name = str(shipped_graph_name(file))
+            _replace_graph(connection, name, _triples_of(file, name))
+            graphs[name] = 0
+    fresh = state is None
+    state = {"version": digest if fresh else next_version(state, f"shipped:{digest}"), "shipped": digest,
+             "graphs": graphs}
+    return record(connection, state, base)
+
+
+def record(connection: Connection, state: dict, base: str) -> dict:
+    """Count what the graphs hold, and write ``state`` with the counts as the store's state."""
+    state = dict(state, built=now(), **describe(connection, list(state["graphs"]), base))
+    _update(connection, state_update(state))
+    return state
+
+
+def import_file(connection: Connection, base: str, file: Path, graph: str, replace: bool = False,
+                progress: Progress | None = None) -> tuple[int, int]:
+    """Add ``file`` to the graph ``graph`` of the store (or put it in the graph's place); a TriG
+    or N-Quads file keeps its own graphs, and its default graph goes to ``graph``.
+
+    :return: (change in the graph's size, triples in the graph now)
+    :raise InputError: ``graph`` is not an IRI, the file cannot be read, or the store refused it.
+    """
+    if not is_iri(graph):
+        raise InputError("--graph", f"'{graph}' is not an absolute IRI (like https://example.org/graph)")
+    fmt = FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise InputError(str(file), f"unknown RDF file type '{file.suffix}'; use one of {', '.join(sorted(FORMATS))}")
+    if not file.is_file():
+        raise InputError(str(file), "no such file")
+    state = ensure_shipped(connection, base)
+    before = state["graphs"].get(graph, 0)
+    staged: dict[str, str] = {}  # target graph -> its staging graph
+    try:
+        if fmt in STREAMED and connection.endpoints.graph_store:
+            staged[graph] = _staging()
+            _stream(connection, file, STREAMED[fmt], staged[graph], progress)
+        else:
+            parts = _read(file, fmt, graph)
+            total = sum(len(triples) for triples in parts.values())
+            done = 0
+            for target, triples in parts.items():
+                staged[target] = _staging()
+                for chunk in _chunks(triples):
+                    _update(connection, _insert(staged[target], chunk))
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            if graph not in staged:
+                staged[graph] = _staging()
+        moves = []
+        for target, staging in staged.items():
+            if replace:
+                moves.append(f"DROP SILENT GRAPH <{target}> ; MOVE SILENT GRAPH <{staging}> TO GRAPH <{target}>")
+            else:
+                moves.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{target}> ; DROP SILENT GRAPH <{staging}>")
+        _update(connection, " ;\n".join(moves))
+    except BaseException:
+        for staging in staged.values():
+            try:
+                _update(connection, f"DROP SILENT GRAPH <{staging}>")
+            except (StoreUnavailable, StoreError, InputError):
+                pass
+        raise
+    graphs = dict(state["graphs"])
+    for target in staged:
+        graphs.setdefault(target, 0)
+    change = f"{'replace' if replace else 'add'}:{graph}:{file.resolve()}:{uuid.uuid4()}"
+    state = record(connection, {**state, "version": next_version(state, change), "graphs": graphs}, base)
+    after = state["graphs"].get(graph, 0)
+    return after - before, after
+
+
+def drop_graph(connection: Connection, base: str, graph: str) -> int:
+    """Remove ``graph`` from the store and from what bpograph serves.
+
+    :return: the triples it held
+    :raise InputError: ``graph`` is not an IRI or bpograph does not serve it.
+    """
+    if not is_iri(graph):
+        raise InputError("--graph", f"'{graph}' is not an absolute IRI (like https://example.org/graph)")
+    state = read_state(connection)
+    if state is None or graph not in state["graphs"]:
+        raise InputError(connection.endpoints.name, f"the store has no graph <{graph}> that bpograph serves")
+    size = state["graphs"][graph]
+    _update(connection, f"DROP SILENT GRAPH <{graph}>")
+    graphs = {name: n for name, n in state["graphs"].items() if name != graph}
+    record(connection, {**state, "version": next_version(state, f"drop:{graph}:{uuid.uuid4()}"), "graphs": graphs}, base)
+    return size
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def _read(file: Path, fmt: str, graph: str) -> dict[str, list[str]]:
+    """The file's triples as N-Triples lines, by target graph."""
+    from rdflib import Dataset, Graph
+
+    from ...dataset import parse_into
+
+    data = file.read_bytes()
+    check_safe(file, data, fmt)
+    if fmt in QUAD_FORMATS:
+        dataset = Dataset()
+        parse_into(dataset, file, fmt)
+        parts: dict[str, list[str]] = {}
+        for context in dataset.graphs():
+            name = graph if context.identifier == dataset.default_graph.identifier or \
+                str(context.identifier).startswith("urn:x-rdflib:") else str(context.identifier)
+            lines = [_line(t) for t in context]
+            if lines or name == graph:
+                parts.setdefault(name, []).extend(lines)
+        return parts
+    parsed = Graph()
+    parse_into(parsed, file, fmt)
+    return {graph: [_line(t) for t in parsed]}
+
+
+def _triples_of(file: Path, name: str) -> list[str]:
+    return _read(file, FORMATS[file.suffix.lower()], name)[name]
+
+
+def _line(triple) -> str:
+    return " ".join(term.n3() for term in triple) + " ."
+
+
+def _chunks(lines: list[str]) -> Iterator[list[str]]:
+    """The lines in requests of at most :data:`CHUNK` triples; the triples that share blank nodes
+    go together, at most :data:`TEMPLATE_CHUNK` of them per request (a blank node label names one
+    node only within one request)."""
+    plain = [line for line in lines if "_:" not in line]
+    for start in range(0, len(plain), CHUNK):
+        yield plain[start:start + CHUNK]
+    batch: list[str] = []
+    for component in _components([line for line in lines if "_:" in line]):
+        if batch and len(batch) + len(component) > TEMPLATE_CHUNK:
+            yield batch
+            batch = []
+        batch.extend(component)
+    if batch:
+        yield batch
+
+
+_LABEL = re.compile(r"(?<![\w\"])_:[A-Za-z0-9_.\-]+")
+
+
+def _components(lines: list[str]) -> list[list[str]]:
+    """Triples grouped so that two triples with one blank node label share a group."""
+    parent: dict[str, str] = {}
+
+    def find(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    labelled = []
+    for line in lines:
+        labels = _LABEL.findall(_outside_literals(line))
+        for other in labels[1:]:
+            parent[find(other)] = find(labels[0])
+        labelled.append((labels[0] if labels else "", line))
+    groups: dict[str, list[str]] = {}
+    for label, line in labelled:
+        groups.setdefault(find(label) if label else "", []).append(line)
+    return list(groups.values())
+
+
+def _outside_literals(line: str) -> str:
+    """The N-Triples line with its literal's text blanked (a literal may contain '_:')."""
+    return re.sub(r'"(?:[^"\\]|\\.)*"', '""', line)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _staging() -> str:
+    return f"urn:bpograph:staging:{uuid.uuid4()}"
+
+
+def _insert(graph: str, lines: list[str]) -> str:
+    body = f"{{ GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n} }"
+    if any("_:" in line for line in lines):
+        # a template, not INSERT DATA: some stores (Virtuoso) take no blank node in DATA, and a
+        # template's blank nodes are one set of fresh nodes for its one solution
+        return f"INSERT {body} WHERE {{ }}"
+    return f"INSERT DATA {body}"
+
+
+def _replace_graph(connection: Connection, graph: str, lines: list[str]) -> None:
+    staging = _staging()
+    try:
+        for chunk in _chunks(lines):
+            _update(connection, _insert(staging, chunk))
+        _update(connection, f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
+    except BaseException:
+        try:
+            _update(connection, f"DROP SILENT GRAPH <{staging}>")
+        except (StoreUnavailable, StoreError):
+            pass
+        raise
+
+
+def _update(connection: Connection, update: str) -> None:
+    response = connection.post(connection.endpoints.update, WRITE_TIMEOUT, data={"update": update.encode("utf-8")},
+                               auth=True)
+    if response.status_code == 401:
+        raise StoreError(f"the store at {connection.endpoints.name} refused the credentials "
+                         "(set BPOGRAPH_BACKEND_USER and BPOGRAPH_BACKEND_PASSWORD)")
+    if response.status_code >= 300:
+        from .backend import _first_line
+
+        raise StoreError(f"the store refused an update (HTTP {response.status_code}): {_first_line(response.text)}")
+
+
+def _stream(connection: Connection, file: Path, media_type: str, graph: str, progress: Progress | None) -> None:
+    total = file.stat().st_size
+
+    def pieces() -> Iterator[bytes]:
+        done = 0
+        with open(file, "rb") as stream:
+            while piece := stream.read(PIECE):
+                yield piece
+                done += len(piece)
+                if progress:
+                    progress(done, total)
+
+    response = connection.post(connection.endpoints.graph_store, WRITE_TIMEOUT, data=pieces(),
+                               params={"graph": graph}, headers={"Content-Type": media_type}, auth=True)
+    if response.status_code >= 300:
+        from .backend import _first_line
+
+        raise InputError(str(file), f"the store did not load it (HTTP {response.status_code}): "
+                                    f"{_first_line(response.text)}")
+
+
+# ---------------------------------------------------------------- counting
+
+
+def describe(connection: Connection, graphs: list[str], base: str) -> dict:
+    """Triples per graph, distinct classes and properties, and linksets (as the embedded store
+    counts them), over the graphs bpograph serves."""
+    from ...namespaces import BASE, with_base
+
+    dataset = {"default-graph-uri": graphs, "named-graph-uri": graphs}
+    counts = {name: 0 for name in graphs}
+    if graphs:
+        for row in _select(connection, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", dataset):
+            counts[row["g"]["value"]] = int(row["n"]["value"])
+    classes = properties = 0
+    linksets = []
+    if graphs:
+        classes = int(_select(connection, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }", dataset)[0]["n"]["value"])
+        properties = int(_select(connection, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }", dataset)[0]["n"]["value"])
+        values = " ".join(f"<{p}>" for p in MAPPING_PREDICATES)
+        query = f"""SELECT ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o .
+            FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "{BASE}")
+                   && !REGEX(STR(?o), "^http://www.w3.org/(1999/02/22-rdf|2000/01/rdf-schema|2002/07/owl|2001/XMLSchema|2004/02/skos)")) }}"""
+        found: dict[tuple[str, str], int] = {}
+        for row in _select(connection, with_base(query, base), dataset):
+            target = row["o"]["value"]
+            key = (row["p"]["value"], target[: max(target.rfind("/"), target.rfind("#")) + 1])
+            found[key] = found.get(key, 0) + 1
+        linksets = [[p, ns, n] for (p, ns), n in sorted(found.items())]
+    return {"graphs": counts, "classes": classes, "properties": properties, "linksets": linksets}
+
+
+def _select(connection: Connection, query: str, dataset: dict) -> list[dict]:
+    response = connection.post(connection.endpoints.query, WRITE_TIMEOUT, data={"query": query, **dataset},
+                               headers={"Accept": "application/sparql-results+json"})
+    if response.status_code != 200:
+        from .backend import _first_line
+
+        raise StoreError(f"the store failed to count the data (HTTP {response.status_code}): {_first_line(response.text)}")
+    return response.json()["results"]["bindings"]
+
