@@ -120,3 +120,19 @@ def server_processes(supervisor: int) -> set[int]:
         except OSError:
             continue
     return found
+
+
+def on_both_backends():
+    """Fixtures for a test module whose tests must hold on both backends: its ``live_server`` and
+    ``endpoint`` become the embedded store's and the remote (Virtuoso) store's in turn. Use as
+    ``live_server, endpoint = on_both_backends()`` at module level."""
+
+    @pytest.fixture(scope="module")
+    def live_server(any_server):
+        return any_server
+
+    @pytest.fixture(scope="module")
+    def endpoint(live_server):
+        return live_server + "/sparql"
+
+    return live_server, endpoint

@@ -186,17 +186,27 @@ def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt:
 @click.option("--replace", is_flag=True, help="Replace what the graph held (and any graph a TriG or N-Quads file names) with the file, in one transaction.")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default="bpograph-store", show_default=True,
               help="The persistent store folder (made with the shipped graph if new); serve it with bpograph serve --store.")
-def import_(file: Path, graph: str, replace: bool, store_dir: Path) -> None:
+@click.option("--backend", "backend", metavar="URL", default=None,
+              help="Import into this remote store instead (its SPARQL endpoint; see bpograph serve --backend).")
+def import_(file: Path, graph: str, replace: bool, store_dir: Path, backend: str | None) -> None:
     """Add an external ontology or dataset FILE (Turtle, RDF/XML, JSON-LD, N-Triples, TriG) to a
-    persistent store as the named graph --graph, and report what was added."""
+    persistent store (or a remote one) as the named graph --graph, and report what was added."""
     from .iri import is_iri
-    from .backends.oxigraph.store import import_file
 
     if not is_iri(graph):
         click.echo(f"bpograph import: --graph '{graph}' is not an absolute IRI (like https://example.org/graph)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     try:
-        change, total = import_file(store_dir, file, graph, replace=replace)
+        if backend:
+            from .backends.remote.loading import import_file as import_remote
+
+            change, total = _remote("import", backend, lambda connection, base, progress: import_remote(
+                connection, base, file, graph, replace=replace, progress=progress))
+            store_dir = backend
+        else:
+            from .backends.oxigraph.store import import_file
+
+            change, total = import_file(store_dir, file, graph, replace=replace)
     except BpographError as exc:
         click.echo(f"bpograph import: cannot import {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -210,20 +220,59 @@ def import_(file: Path, graph: str, replace: bool, store_dir: Path) -> None:
 @click.argument("graph")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default="bpograph-store", show_default=True,
               help="The persistent store folder.")
-def drop(graph: str, store_dir: Path) -> None:
+@click.option("--backend", "backend", metavar="URL", default=None, help="Drop it from this remote store instead.")
+def drop(graph: str, store_dir: Path, backend: str | None) -> None:
     """Remove the named graph GRAPH (an IRI) from a persistent store, in one transaction."""
     from .iri import is_iri
-    from .backends.oxigraph.store import drop_graph
 
     if not is_iri(graph):
         click.echo(f"bpograph drop: '{graph}' is not an absolute IRI (like https://example.org/graph)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     try:
-        removed = drop_graph(store_dir, graph)
+        if backend:
+            from .backends.remote.loading import drop_graph as drop_remote
+
+            removed = _remote("drop", backend, lambda connection, base, progress: drop_remote(connection, base, graph))
+            store_dir = backend
+        else:
+            from .backends.oxigraph.store import drop_graph
+
+            removed = drop_graph(store_dir, graph)
     except BpographError as exc:
         click.echo(f"bpograph drop: cannot drop {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"bpograph drop: removed <{graph}> ({removed} triples) from {store_dir}")
+
+
+def _remote(command: str, backend: str, work):
+    """Run ``work(connection, base_iri, progress)`` against the remote store ``backend``, with a
+    progress bar on a terminal; the store's failures become one-line InputErrors."""
+    from .backends.remote import Connection, StoreUnavailable, endpoints
+    from .backends.remote.state import StoreError
+
+    settings = Settings.from_env(backend=backend)
+    connection = Connection(endpoints(settings))
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"bpograph {command}", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        return work(connection, settings.base_iri, progress)
+    except StoreUnavailable as exc:
+        raise InputError(connection.endpoints.name, exc.message) from None
+    except StoreError as exc:
+        raise InputError(connection.endpoints.name, str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        connection.close()
 
 
 def _emit(payload: bytes, output: Path | None) -> None:

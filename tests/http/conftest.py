@@ -11,11 +11,18 @@ from serving import W3C, running_server
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def embedded_server(tmp_path_factory) -> Iterator[str]:
     """The shipped knowledge graph served with a short time limit and a small row cap."""
     log = tmp_path_factory.mktemp("server") / "serve.log"
     with running_server("--timeout", "3", "--max-rows", "1000", log_path=log) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def live_server(embedded_server) -> str:
+    """The embedded store's server; a module whose tests must hold on both backends overrides
+    this with :func:`any_server` (see :data:`BOTH_BACKENDS`)."""
+    return embedded_server
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +35,28 @@ def w3c_dir() -> Path:
     if not W3C.is_dir():
         pytest.skip(f"{W3C} is absent: the W3C SPARQL test suites cannot run")
     return W3C
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso 7 on loopback with a scratch database, for the whole session."""
+    from virtuoso import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def remote_server(tmp_path_factory, virtuoso) -> Iterator[str]:
+    """`bpograph serve --backend` over that Virtuoso, with the live server's limits; it loads the
+    shipped graph into the store as it starts."""
+    log = tmp_path_factory.mktemp("remote-server") / "serve.log"
+    with running_server("--timeout", "3", "--max-rows", "1000", "--backend", virtuoso.sparql, log_path=log,
+                        env=virtuoso.environment) as base:
+        yield base
+
+
+@pytest.fixture(scope="session", params=["embedded", "virtuoso"])
+def any_server(request) -> str:
+    """The live server on each backend in turn: a test that takes it runs on both."""
+    return request.getfixturevalue("embedded_server" if request.param == "embedded" else "remote_server")

@@ -15,6 +15,10 @@ import pytest
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from http_client import fetch
+from serving import on_both_backends
+
+#: every test here holds on the embedded store and on Virtuoso
+live_server, endpoint = on_both_backends()
 
 ROOT = Path(__file__).parents[2]
 README_QUERIES = re.findall(r"```sparql\n(.+?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)

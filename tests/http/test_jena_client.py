@@ -19,6 +19,10 @@ from pathlib import Path
 import pytest
 
 from http_client import fetch
+from serving import on_both_backends
+
+#: every test here holds on the embedded store and on Virtuoso
+live_server, endpoint = on_both_backends()
 
 JAVA_DIR = Path("/usr/share/java")
 CLIENT = Path(__file__).parent / "jena" / "JenaClient.java"

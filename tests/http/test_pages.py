@@ -11,8 +11,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from bpograph.namespaces import BPO
-from serving import running_server
+from serving import on_both_backends, running_server
 from http_client import fetch
+
+#: every test here holds on the embedded store and on Virtuoso
+live_server, endpoint = on_both_backends()
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 HOSTILE = Path(__file__).parents[1] / "data" / "pages" / "hostile.ttl"

@@ -17,7 +17,10 @@ from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, JSONLD, POST, SPARQLW
 from bpograph.namespaces import BPO, SD, VOID
 
 from http_client import fetch
-from serving import HEAVY
+from serving import HEAVY, on_both_backends
+
+#: every test here holds on the embedded store and on Virtuoso
+live_server, endpoint = on_both_backends()
 
 PREFIXES = """PREFIX bpo: <https://w3id.org/bpograph/def/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

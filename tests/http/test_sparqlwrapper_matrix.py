@@ -15,6 +15,10 @@ from SPARQLWrapper import GET, POST, SPARQLWrapper
 from SPARQLWrapper.Wrapper import _allowedFormats
 
 from bpograph.namespaces import BPO
+from serving import on_both_backends
+
+#: every test here holds on the embedded store and on Virtuoso
+live_server, endpoint = on_both_backends()
 
 QUERIES = {
     "SELECT": "SELECT ?kind ?label WHERE { ?kind skos:inScheme bpo:KindsScheme ; skos:prefLabel ?label } ORDER BY ?kind LIMIT 5",

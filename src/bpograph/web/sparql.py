@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import json
 import time
 
 from flask import Blueprint, Response, current_app, g, render_template, request
@@ -119,9 +120,23 @@ def _authorise_update() -> None:
         raise QueryError("the update key is wrong", 403)
 
 
+#: Seconds a remote store has to answer /healthz.
+HEALTH_TIMEOUT = 3.0
+
+
 @bp.route("/healthz")
 def healthz() -> Response:
+    """ok with the data's version; over a remote store, 503 with the reason while the store does
+    not answer a trivial query within a few seconds."""
     service = _service()
+    if service.settings.backend:
+        from ..backends.base import QueryRequest
+
+        probe = service.pool.run(QueryRequest("ASK {}", tabular="application/sparql-results+json", graph=None,
+                                              query_has_dataset=True), HEALTH_TIMEOUT)
+        if probe.status != 200:
+            body = json.dumps({"status": "unavailable", "reason": probe.message})
+            return Response(body + "\n", status=503, mimetype="application/json")
     return Response(
         f'{{"status": "ok", "version": "{service.store.version}", "triples": {sum(service.store.graphs.values())}}}\n',
         mimetype="application/json",

@@ -201,6 +201,9 @@ def _where_group(text: str) -> int | None:
 
 def _first_line(text: str) -> str:
     text = (text or "").strip()
+    quoted = re.search(r"<xmp>(.*?)</xmp>", text, re.S)  # Virtuoso's HTML error pages quote the reason
+    if quoted:
+        text = quoted.group(1).strip()
     # Virtuoso repeats the query after "SPARQL query:"; the client has it already
     text = re.split(r"\n\s*SPARQL query:", text, maxsplit=1)[0]
     line = " ".join(text.split())

@@ -281,19 +281,34 @@ def _update(connection: Connection, update: str) -> None:
 
 
 def _stream(connection: Connection, file: Path, media_type: str, graph: str, progress: Progress | None) -> None:
+    """POST the file to the Graph Store endpoint as it is on disk, with its length (Virtuoso reads
+    no chunked body), reporting the bytes sent."""
     total = file.stat().st_size
 
-    def pieces() -> Iterator[bytes]:
-        done = 0
-        with open(file, "rb") as stream:
-            while piece := stream.read(PIECE):
-                yield piece
-                done += len(piece)
-                if progress:
-                    progress(done, total)
+    class Reading:
+        def __init__(self, stream) -> None:
+            self.stream, self.done = stream, 0
 
-    response = connection.post(connection.endpoints.graph_store, WRITE_TIMEOUT, data=pieces(),
-                               params={"graph": graph}, headers={"Content-Type": media_type}, auth=True)
+        def __len__(self) -> int:
+            return total
+
+        def tell(self) -> int:  # (requests rewinds the body to answer an authentication challenge)
+            return self.stream.tell()
+
+        def seek(self, offset: int, whence: int = 0) -> int:
+            self.done = self.stream.seek(offset, whence)
+            return self.done
+
+        def read(self, size: int = -1) -> bytes:
+            piece = self.stream.read(PIECE if size is None or size < 0 else min(size, PIECE))
+            self.done += len(piece)
+            if progress:
+                progress(self.done, total)
+            return piece
+
+    with open(file, "rb") as stream:
+        response = connection.post(connection.endpoints.graph_store, WRITE_TIMEOUT, data=Reading(stream),
+                                   params={"graph": graph}, headers={"Content-Type": media_type}, auth=True)
     if response.status_code >= 300:
         from .backend import _first_line
 

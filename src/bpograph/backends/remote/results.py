@@ -123,12 +123,14 @@ def graph(body: bytes, media_type: str | None, max_rows: int) -> Answer:
     if fmt.name == "ntriples":
         return Answer(200, body=kept, media_type=fmt.media_type, truncated=truncated, rows=min(len(lines), max_rows),
                       kind="graph")
-    from rdflib import Graph
+    from rdflib import Dataset, Graph
 
-    parsed = Graph()
+    syntax = SYNTAX_BY_NAME[fmt.name]
+    # a dataset syntax (TriG, N-Quads) writes the triples in its default graph
+    parsed = Dataset() if syntax.quads else Graph()
     try:
         parsed.parse(data=kept, format="nt")
     except Exception as exc:  # rdflib's parsers raise many kinds
         raise BadAnswer(f"the store's answer is not N-Triples ({str(exc).splitlines()[0][:200]})") from None
-    body = parsed.serialize(format=SYNTAX_BY_NAME[fmt.name].rdflib, encoding="utf-8")
+    body = parsed.serialize(format=syntax.rdflib, encoding="utf-8")
     return Answer(200, body=body, media_type=fmt.media_type, truncated=truncated, rows=len(parsed), kind="graph")
