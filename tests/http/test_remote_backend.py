@@ -1,0 +1,288 @@
+"""bpograph over a real Virtuoso 7: what only a remote store can do wrong. A store function that
+fetches URLs, a store that stalls or goes away, two front-ends over one store, imports and drops
+through the CLI, a file that does not load."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+
+import pytest
+
+from http_client import fetch
+from serving import running_server
+
+STAGING = 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:bpograph:staging")) }'
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it gets (and answers none)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def post_query(base: str, query: str):
+    return fetch("POST", base + "/sparql", body=urllib.parse.urlencode({"query": query}),
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def store_select(virtuoso, query: str) -> list[dict]:
+    """Ask the Virtuoso endpoint itself, past bpograph."""
+    data = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(virtuoso.sparql, data=data, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["results"]["bindings"]
+
+
+# ---------------------------------------------------------------- no fetch through the store
+
+
+FETCHES = [
+    'SELECT (<bif:http_get>("http://127.0.0.1:{port}/") AS ?x) {{}}',
+    'PREFIX b: <bif:> SELECT (b:http_get("http://127.0.0.1:{port}/") AS ?x) {{}}',
+    'SELECT (<bif:http\\u005Fget>("http://127.0.0.1:{port}/") AS ?x) {{}}',
+    'SELECT ?x {{ VALUES ?u {{ "http://127.0.0.1:{port}/" }} BIND(<bif:http_get>(?u) AS ?x) }}',
+    'PREFIX xsd: <bif:> SELECT (xsd:http_get("http://127.0.0.1:{port}/") AS ?x) {{}}',
+    'SELECT ?s {{ ?s ?p ?o }} ORDER BY ?s <bif:http_get>("http://127.0.0.1:{port}/") LIMIT 1',
+    'ASK {{ FILTER(STRLEN(<bif:http_get>("http://127.0.0.1:{port}/")) > 0) }}',
+]
+
+
+def test_virtuoso_itself_fetches_what_bif_http_get_names(virtuoso):
+    """The control: asked directly, the store opens the connection (so the refusals below are
+    what keeps it from doing so through bpograph)."""
+    listener = Listener()
+    try:
+        try:
+            store_select(virtuoso, FETCHES[0].format(port=listener.port))
+        except OSError:
+            pass  # it answers badly, as the listener closes at once; the connection is what counts
+        deadline = time.monotonic() + 10
+        while listener.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert listener.connections >= 1
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("template", FETCHES)
+def test_a_store_function_is_refused_before_the_store_sees_it(remote_server, template):
+    listener = Listener()
+    try:
+        reply = post_query(remote_server, template.format(port=listener.port))
+        assert reply.status == 400, reply.text
+        assert "is not a standard function" in reply.text and "bif:" in reply.text
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("query", [
+    "ASK { ?c owl:unionOf (?a ?b) }",
+    "SELECT (STRLEN(\"abc\") AS ?n) (xsd:integer(\"5\") AS ?i) (<http://www.w3.org/2005/xpath-functions#concat>(\"a\", \"b\") AS ?c) {}",
+])
+def test_standard_functions_and_lists_after_known_predicates_pass(remote_server, query):
+    assert post_query(remote_server, query).status == 200
+
+
+def test_a_store_pragma_is_refused_as_not_sparql(remote_server):
+    reply = post_query(remote_server, 'define input:default-graph-uri <urn:x> SELECT * {}')
+    assert reply.status == 400 and "syntax error" in reply.text and "Virtuoso" not in reply.text
+
+
+# ---------------------------------------------------------------- a slow store, a store that is gone
+
+
+class Proxy:
+    """A loopback TCP proxy to the store that can pass bytes, stall them, or refuse connections."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = target_port
+        self.mode = "pass"
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.sock.listen(64)
+        self.open_connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            if self.mode == "refuse":
+                client.close()
+                continue
+            if self.mode == "stall":
+                self.open_connections.append(client)  # held open, never answered
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                if self.mode != "pass":
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            try:
+                end.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@contextmanager
+def front_end_through_proxy(virtuoso, remote_server, tmp_path):
+    """A front-end over the store through a proxy the test controls (the store was loaded by
+    ``remote_server`` already, so this one only reads the state as it starts)."""
+    proxy = Proxy(virtuoso.http)
+    environment = {k: v.replace(f":{virtuoso.http}/", f":{proxy.port}/") for k, v in virtuoso.environment.items()}
+    try:
+        with running_server("--timeout", "3", "--backend", f"http://127.0.0.1:{proxy.port}/sparql",
+                            log_path=tmp_path / "serve.log", env=environment) as base:
+            yield base, proxy
+    finally:
+        proxy.close()
+
+
+def test_a_store_that_goes_away_gives_503_and_healthz_says_so(virtuoso, remote_server, tmp_path):
+    with front_end_through_proxy(virtuoso, remote_server, tmp_path) as (base, proxy):
+        assert fetch("GET", base + "/healthz").status == 200
+        proxy.mode = "refuse"
+        for path in ("/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%201", "/def/CallCentre"):
+            reply = fetch("GET", base + path)
+            assert reply.status == 503, (path, reply.status, reply.text[:300])
+            assert "cannot be reached" in reply.text
+        health = fetch("GET", base + "/healthz")
+        assert health.status == 503 and json.loads(health.body)["status"] == "unavailable"
+        proxy.mode = "pass"
+        assert fetch("GET", base + "/healthz").status == 200
+
+
+def test_a_store_that_stalls_gives_503_at_the_time_limit_not_a_hung_worker(virtuoso, remote_server, tmp_path):
+    with front_end_through_proxy(virtuoso, remote_server, tmp_path) as (base, proxy):
+        proxy.mode = "stall"
+        started = time.monotonic()
+        reply = fetch("GET", base + "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 1"}, timeout=30)
+        elapsed = time.monotonic() - started
+        assert reply.status == 503 and "time limit" in reply.text
+        assert elapsed < 3 + 2 + 2  # the limit, the grace for the answer to travel, and slack
+        proxy.mode = "pass"
+        assert fetch("GET", base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).status == 200
+
+
+def test_a_heavy_query_is_stopped_by_the_store_with_503(remote_server):
+    started = time.monotonic()
+    reply = fetch("GET", remote_server + "/sparql",
+                  params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}, timeout=30)
+    assert reply.status == 503, reply.text
+    assert time.monotonic() - started < 3 + 2 + 2
+    assert "Virtuoso" not in reply.text or "the store says" in reply.text
+
+
+# ---------------------------------------------------------------- stateless front-ends, imports
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "bpograph", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+QUERIES = [
+    "SELECT ?c ?l WHERE { ?c a owl:Class ; skos:prefLabel ?l } ORDER BY ?c ?l",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "ASK { bpo:CallCentre rdfs:subClassOf* bpo:Organisation }",
+]
+
+
+def test_two_front_ends_over_one_store_serve_alike_and_follow_its_changes(virtuoso, remote_server, tmp_path):
+    graph = "http://example.org/test/two-front-ends"
+    data = tmp_path / "extra.ttl"
+    data.write_text('@prefix ex: <http://example.org/test/> .\nex:a ex:p ex:b .\nex:b ex:p "zwei"@de .\n_:x ex:p ex:a .\n')
+    with running_server("--timeout", "3", "--backend", virtuoso.sparql, log_path=tmp_path / "second.log",
+                        env=virtuoso.environment) as second:
+        for query in QUERIES:
+            one = fetch("GET", remote_server + "/sparql", params={"query": query})
+            two = fetch("GET", second + "/sparql", params={"query": query})
+            assert one.status == two.status == 200 and one.body == two.body
+            assert one.headers["ETag"] == two.headers["ETag"]
+        before = json.loads(fetch("GET", second + "/healthz").body)
+        done = cli("import", str(data), "--graph", graph, "--backend", virtuoso.sparql, env=virtuoso.environment)
+        assert done.returncode == 0, done.stderr
+        assert f"added 3 triples to <{graph}>" in done.stdout
+        time.sleep(1.5)  # the state is read again at most once a second
+        ask = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        for base in (remote_server, second):
+            health = json.loads(fetch("GET", base + "/healthz").body)
+            assert health["version"] != before["version"] and health["triples"] == before["triples"] + 3
+            rows = json.loads(fetch("GET", base + "/sparql", params={"query": ask}).body)["results"]["bindings"]
+            assert rows[0]["n"]["value"] == "3"
+        gone = cli("drop", graph, "--backend", virtuoso.sparql, env=virtuoso.environment)
+        assert gone.returncode == 0 and "(3 triples)" in gone.stdout, gone.stderr
+        time.sleep(1.5)
+        for base in (remote_server, second):
+            assert json.loads(fetch("GET", base + "/healthz").body)["triples"] == before["triples"]
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".ttl", '@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:b ex:p "open\n'),
+    (".nt", '<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n<http://example.org/a> <http://example.org/p> "x\n'),
+    (".rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "http://127.0.0.1:9/">]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">&e;</rdf:RDF>\n'),
+])
+def test_a_file_that_does_not_load_changes_nothing(virtuoso, remote_server, tmp_path, suffix, text):
+    graph = "http://example.org/test/broken"
+    bad = tmp_path / f"broken{suffix}"
+    bad.write_text(text)
+    before = json.loads(fetch("GET", remote_server + "/healthz").body)
+    done = cli("import", str(bad), "--graph", graph, "--backend", virtuoso.sparql, env=virtuoso.environment)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("bpograph import: cannot import")
+    assert "Traceback" not in done.stderr
+    time.sleep(1.2)
+    assert json.loads(fetch("GET", remote_server + "/healthz").body) == before
+    assert store_select(virtuoso, STAGING) == []
+    assert store_select(virtuoso, f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == []
+
+
+def test_a_url_with_credentials_is_refused(virtuoso, tmp_path):
+    done = cli("serve", "--backend", f"http://dba:dba@127.0.0.1:{virtuoso.http}/sparql", env={})
+    assert done.returncode == 2
+    assert "BPOGRAPH_BACKEND_USER" in done.stderr and "dba:dba" not in done.stderr
