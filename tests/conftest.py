@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,27 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+
+
+# ---------------------------------------------------------------- the remote store
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso 7 on loopback with a scratch database, for the whole session."""
+    from virtuoso import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def remote_server(tmp_path_factory, virtuoso) -> Iterator[str]:
+    """`bpograph serve --backend` over that Virtuoso, with the live server's limits; it loads the
+    shipped graph into the store as it starts."""
+    from serving import running_server
+
+    log = tmp_path_factory.mktemp("remote-server") / "serve.log"
+    with running_server("--timeout", "3", "--max-rows", "1000", "--backend", virtuoso.sparql, log_path=log,
+                        env=virtuoso.environment) as base:
+        yield base

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+
+@pytest.fixture(scope="module")
+def server(any_browser_server):
+    """Every test here drives the pages on the embedded store and on Virtuoso."""
+    return any_browser_server
+
 pytestmark = pytest.mark.browser
 
 

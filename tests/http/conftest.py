@@ -37,25 +37,6 @@ def w3c_dir() -> Path:
     return W3C
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory):
-    """A real Virtuoso 7 on loopback with a scratch database, for the whole session."""
-    from virtuoso import running_virtuoso
-
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as store:
-        yield store
-
-
-@pytest.fixture(scope="session")
-def remote_server(tmp_path_factory, virtuoso) -> Iterator[str]:
-    """`bpograph serve --backend` over that Virtuoso, with the live server's limits; it loads the
-    shipped graph into the store as it starts."""
-    log = tmp_path_factory.mktemp("remote-server") / "serve.log"
-    with running_server("--timeout", "3", "--max-rows", "1000", "--backend", virtuoso.sparql, log_path=log,
-                        env=virtuoso.environment) as base:
-        yield base
-
-
 @pytest.fixture(scope="session", params=["embedded", "virtuoso"])
 def any_server(request) -> str:
     """The live server on each backend in turn: a test that takes it runs on both."""

@@ -286,3 +286,34 @@ def test_a_url_with_credentials_is_refused(virtuoso, tmp_path):
     done = cli("serve", "--backend", f"http://dba:dba@127.0.0.1:{virtuoso.http}/sparql", env={})
     assert done.returncode == 2
     assert "BPOGRAPH_BACKEND_USER" in done.stderr and "dba:dba" not in done.stderr
+
+
+@pytest.mark.parametrize(("path", "most"), [("/def/CallCentre", 12), ("/claim/C05", 14), ("/def/Organisation", 12)])
+def test_an_entity_page_costs_few_round_trips_to_the_remote_store(virtuoso, remote_server, monkeypatch, path, most):
+    """Counted where the HTTP calls leave: every request of the remote backend's connection. The
+    same budget as the embedded store's pages (tests/unit/test_page_calls.py), plus one: the read
+    of the store's state, at most once a second, that keeps front-ends stateless."""
+    from bpograph.backends.remote.connection import Connection
+    from bpograph.config import Settings
+    from bpograph.web import create_app
+
+    for name, value in virtuoso.environment.items():
+        monkeypatch.setenv(name, value)
+    app = create_app(Settings.from_env(backend=virtuoso.sparql))
+    calls = []
+    original = Connection.post
+
+    def post(self, url, timeout, **kwargs):
+        calls.append(url)
+        return original(self, url, timeout, **kwargs)
+
+    monkeypatch.setattr(Connection, "post", post)
+    try:
+        client = app.test_client()
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200  # warm: indexes built once
+        calls.clear()
+        reply = client.get(path, headers={"Accept": "text/html"})
+        assert reply.status_code == 200
+        assert 0 < len(calls) <= most + 1, f"{len(calls)} round trips for {path}"
+    finally:
+        app.extensions["bpograph.shutdown"]()
