@@ -7,7 +7,7 @@
   no pyoxigraph: answers are rewritten with rdflib.
 
 Everything above (the web app, pages, search, the CLI) talks to a :class:`.base.Backend` and
-reads a :class:`.base.StoreInfo`; ``tests/unit/test_layout.py`` walks the imports to hold this.
+reads a :class:`.base.StoreInfo`; ``tests/unit/test_package_layout.py`` walks the imports to hold this.
 """
 
 from __future__ import annotations

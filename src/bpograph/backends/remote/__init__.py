@@ -8,7 +8,7 @@ CLI over a store built for more data than one machine's memory, with as many fro
   front-end, so that front-ends are stateless;
 - :mod:`.loading`: the shipped graph on first use, imports and drops.
 
-Nothing here imports pyoxigraph (``tests/unit/test_layout.py``): the one real parse each query
+Nothing here imports pyoxigraph (``tests/unit/test_package_layout.py``): the one real parse each query
 gets before it is sent is handed in by :func:`bpograph.backends.open_backend`.
 """
 
