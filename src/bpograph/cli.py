@@ -247,8 +247,7 @@ def drop(graph: str, store_dir: Path, backend: str | None) -> None:
 def _remote(command: str, backend: str, work):
     """Run ``work(connection, base_iri, progress)`` against the remote store ``backend``, with a
     progress bar on a terminal; the store's failures become one-line InputErrors."""
-    from .backends.remote import Connection, StoreUnavailable, endpoints
-    from .backends.remote.state import StoreError
+    from .backends.remote import Connection, StoreError, StoreUnavailable, endpoints
 
     settings = Settings.from_env(backend=backend)
     connection = Connection(endpoints(settings))
