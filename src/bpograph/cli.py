@@ -118,13 +118,16 @@ def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file (replaced only once the export is complete) instead of standard output.",
 )
-def export(fmt: str, output: Path | None) -> None:
-    """Dump the whole shipped dataset: ontology, data and shapes, one named graph per file."""
+@click.option("--backend", "backend", metavar="URL", default=None,
+              help="Dump every graph that bpograph serves from this remote store instead (its SPARQL endpoint).")
+def export(fmt: str, output: Path | None, backend: str | None) -> None:
+    """Dump the whole shipped dataset: ontology, data and shapes, one named graph per file (or
+    every graph a remote store serves)."""
     from .dataset import load_shipped
     from .export import serialize_dataset
 
     try:
-        payload = serialize_dataset(load_shipped(), fmt)
+        payload = serialize_dataset(_remote_dataset(backend) if backend else load_shipped(), fmt)
     except BpographError as exc:
         click.echo(f"bpograph export: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -136,12 +139,29 @@ def export(fmt: str, output: Path | None) -> None:
               help="SSSOM TSV with its YAML metadata block, or the mapping triples as RDF.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file (replaced only once complete) instead of standard output.")
-def mappings(fmt: str, output: Path | None) -> None:
+@click.option("--backend", "backend", metavar="URL", default=None,
+              help="Read the mappings from the graphs this remote store serves (its SPARQL endpoint), shapes left out.")
+def mappings(fmt: str, output: Path | None, backend: str | None) -> None:
     """Write bpograph's mappings to other vocabularies (the alignments module) as a mapping set."""
     from . import mappings as mapping_set
     from .validate import knowledge_graph
 
-    graph = knowledge_graph()
+    if backend:
+        from rdflib import Graph
+
+        from .namespaces import GRAPH
+
+        try:
+            dataset = _remote_dataset(backend)
+        except BpographError as exc:
+            click.echo(f"bpograph mappings: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        graph = Graph()
+        for part in dataset.graphs():
+            if not str(part.identifier).startswith(str(GRAPH) + "shapes/"):
+                graph += part
+    else:
+        graph = knowledge_graph()
     if fmt == "sssom":
         payload = mapping_set.as_sssom(graph, mapping_set.evidence(), mapping_set.mapping_date(graph)).encode("utf-8")
     else:
@@ -153,14 +173,16 @@ def mappings(fmt: str, output: Path | None) -> None:
 @click.argument("query", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(path_type=Path, dir_okay=False), help="Read the query from this file.")
 @click.option("--endpoint", "-e", help="A SPARQL endpoint URL; without it the shipped graph is queried in process.")
+@click.option("--backend", "backend", metavar="URL", default=None,
+              help="A remote store that bpograph serves (its SPARQL endpoint), queried as bpograph serve --backend would.")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
-def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt: str) -> None:
+def query(query: str | None, query_file: Path | None, endpoint: str | None, backend: str | None, fmt: str) -> None:
     """Run a SPARQL QUERY (or --file) against the shipped graph or any --endpoint.
 
     Exit status: 0 answered, 1 the query was refused or is not valid SPARQL, 2 unreadable file or
     unreachable endpoint.
     """
-    from .client import ClientError, run_embedded, run_remote
+    from .client import ClientError, run_backend, run_embedded, run_remote
 
     if (query is None) == (query_file is None):
         click.echo("bpograph query: give a query or --file, not both and not neither", err=True)
@@ -172,7 +194,10 @@ def query(query: str | None, query_file: Path | None, endpoint: str | None, fmt:
             click.echo(f"bpograph query: cannot read {query_file}: {getattr(exc, 'strerror', None) or exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
     try:
-        answer = run_remote(endpoint, query, fmt) if endpoint else run_embedded(query, fmt)
+        if endpoint and backend:
+            raise ClientError("give --endpoint or --backend, not both", bad_query=False)
+        answer = (run_remote(endpoint, query, fmt) if endpoint else run_backend(backend, query, fmt) if backend
+                  else run_embedded(query, fmt))
     except ClientError as exc:
         click.echo(f"bpograph query: {exc}", err=True)
         sys.exit(EXIT_VIOLATIONS if exc.bad_query else EXIT_BAD_INPUT)
@@ -242,6 +267,23 @@ def drop(graph: str, store_dir: Path, backend: str | None) -> None:
         click.echo(f"bpograph drop: cannot drop {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"bpograph drop: removed <{graph}> ({removed} triples) from {store_dir}")
+
+
+def _remote_dataset(url: str):
+    """Every graph the remote store at ``url`` serves, as an rdflib Dataset.
+
+    :raise InputError: the store cannot be used or does not answer.
+    """
+    from .backends import open_remote
+
+    _, backend = open_remote(url)
+    try:
+        dataset = backend.dataset_of_graphs(Settings.from_env().timeout * 10)
+    finally:
+        backend.close()
+    if not hasattr(dataset, "graphs"):
+        raise InputError(url, dataset.message)
+    return dataset
 
 
 def _remote(command: str, backend: str, work):

@@ -57,6 +57,39 @@ def run_embedded(query: str, fmt: str) -> bytes:
     return _render(answer.body, fmt)
 
 
+def run_backend(url: str, query: str, fmt: str) -> bytes:
+    """Answer ``query`` from the remote store at ``url`` through bpograph's remote backend: the
+    same checks, dataset and prefixes as ``bpograph serve --backend``.
+
+    :raise ClientError: the query is refused or not valid SPARQL (bad_query), or the store
+        cannot be used.
+    """
+    from .backends import open_remote
+    from .backends.base import QueryRequest
+    from .config import Settings
+    from .errors import InputError
+    from .safety.query_guard import Refused, check_query
+
+    try:
+        checked = check_query(query)
+    except Refused as exc:
+        raise ClientError(exc.message, bad_query=True) from None
+    try:
+        _, backend = open_remote(url)
+    except InputError as exc:
+        raise ClientError(f"cannot use {exc}", bad_query=False) from None
+    try:
+        answer = backend.run(QueryRequest(query, tabular=MEDIA[fmt] if fmt != "turtle" else None, graph="text/turtle",
+                                          max_rows=1_000_000, query_has_dataset=checked.has_from), Settings().timeout)
+    finally:
+        backend.close()
+    if answer.status == 406:
+        raise ClientError(f"this query's result cannot be written as {fmt}", bad_query=True)
+    if answer.status != 200:
+        raise ClientError(answer.message, bad_query=400 <= answer.status < 500)
+    return _render(answer.body, fmt)
+
+
 def run_remote(endpoint: str, query: str, fmt: str, timeout: float = 60) -> bytes:
     """Answer ``query`` at ``endpoint`` with SPARQLWrapper.
 

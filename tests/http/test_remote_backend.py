@@ -317,3 +317,57 @@ def test_an_entity_page_costs_few_round_trips_to_the_remote_store(virtuoso, remo
         assert 0 < len(calls) <= most + 1, f"{len(calls)} round trips for {path}"
     finally:
         app.extensions["bpograph.shutdown"]()
+
+
+# ---------------------------------------------------------------- the CLI over the remote store
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?c ?l WHERE { ?c a owl:Class ; skos:prefLabel ?l FILTER(lang(?l) = 'et') } ORDER BY ?c",
+    "ASK { bpo:InboundCallCentre skos:broader+ ?x }",
+])
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_query_backend_answers_as_the_embedded_store_does(virtuoso, remote_server, query, fmt):
+    embedded = cli("query", query, "--format", fmt, env={})
+    remote = cli("query", query, "--format", fmt, "--backend", virtuoso.sparql, env={})
+    assert embedded.returncode == remote.returncode, remote.stderr
+    assert remote.stderr == embedded.stderr  # (an ASK has no CSV form on either: exit 1, one line)
+    if fmt == "json":
+        assert json.loads(remote.stdout) == json.loads(embedded.stdout)
+    else:
+        assert remote.stdout == embedded.stdout
+
+
+def test_query_backend_refuses_what_the_front_end_refuses(virtuoso, remote_server):
+    done = cli("query", 'SELECT (<bif:sprintf>("%d", 1) AS ?x) {}', "--backend", virtuoso.sparql, env={})
+    assert done.returncode == 1 and "is not a standard function" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_export_backend_holds_the_shipped_graphs_as_shipped(virtuoso, remote_server):
+    from rdflib import Dataset
+    from rdflib.compare import isomorphic
+
+    from bpograph.dataset import load_shipped
+
+    done = subprocess.run([sys.executable, "-m", "bpograph", "export", "--format", "nquads", "--backend", virtuoso.sparql],
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    exported = Dataset()
+    exported.parse(data=done.stdout, format="nquads")
+    shipped = load_shipped()
+    names = {str(g.identifier) for g in shipped.graphs() if len(g)}
+    assert names <= {str(g.identifier) for g in exported.graphs()}
+    for name in names:
+        assert isomorphic(exported.graph(name), shipped.graph(name)), name
+
+
+def test_mappings_backend_are_the_shipped_mappings(virtuoso, remote_server):
+    embedded = cli("mappings", env={})
+    remote = cli("mappings", "--backend", virtuoso.sparql, env={})
+    assert embedded.returncode == remote.returncode == 0, remote.stderr
+    assert remote.stdout == embedded.stdout and remote.stdout.count("\n") > 50
+
+
+def test_a_store_without_bpograph_data_is_named_as_such(tmp_path):
+    done = cli("query", "ASK {}", "--backend", "http://127.0.0.1:9/sparql", env={})
+    assert done.returncode == 2 and "cannot be reached" in done.stderr and done.stderr.count("\n") == 1

@@ -42,6 +42,19 @@ def open_backend(settings: Settings, store: StoreInfo | None = None) -> tuple[St
         raise
 
 
+def open_remote(url: str) -> tuple[StoreInfo, Backend]:
+    """A backend over the remote store at ``url`` (its SPARQL endpoint) for one command of the
+    CLI, with the other ``BPOGRAPH_BACKEND_*`` settings from the environment; the store must
+    hold bpograph's data already (``bpograph serve --backend`` or ``import --backend`` loads it).
+
+    :raise InputError: the store cannot be reached or holds no bpograph data.
+    """
+    from .oxigraph.syntax import syntax_error
+    from .remote import connect
+
+    return connect(Settings.from_env(backend=url), syntax_error, load=False)
+
+
 def prepare_processes(settings: Settings, store: StoreInfo) -> object | None:
     """What ``bpograph serve``'s supervisor prepares once for all its server processes: over the
     embedded store with ``memory`` on, one dump that each process loads into memory."""

@@ -149,23 +149,36 @@ class RemoteBackend:
     # ---------------------------------------------------------------- dumps
 
     def _dump(self, request: DumpRequest, timeout: float) -> Answer:
-        from rdflib import Dataset, Graph, URIRef
-
         from ...formats import GRAPH_BY_TYPE, SYNTAX_BY_NAME
 
         fmt = GRAPH_BY_TYPE[request.media_type]
         syntax = SYNTAX_BY_NAME[fmt.name]
+        dataset = self.dataset_of_graphs(timeout)
+        if isinstance(dataset, Answer):
+            return dataset
+        if syntax.keeps_graphs:
+            written = dataset.serialize(format=syntax.rdflib, encoding="utf-8")
+        else:
+            from rdflib import Graph
+
+            union = Graph()
+            union += dataset.triples((None, None, None))
+            written = union.serialize(format=syntax.rdflib, encoding="utf-8")
+        return Answer(200, body=written, media_type=fmt.media_type)
+
+    def dataset_of_graphs(self, timeout: float):
+        """Every graph bpograph serves, as an rdflib Dataset (one CONSTRUCT per graph), or the
+        answer that says why not."""
+        from rdflib import Dataset, URIRef
+
         dataset = Dataset()
-        union = Graph()
         for name in self._graphs():
             body = self._send(self._prologue + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
                               {"named-graph-uri": [name]}, results.NTRIPLES, timeout)
             if isinstance(body, Answer):
                 return body
-            target = dataset.graph(URIRef(name)) if syntax.keeps_graphs else union
-            target.parse(data=body, format="nt")
-        written = (dataset if syntax.keeps_graphs else union).serialize(format=syntax.rdflib, encoding="utf-8")
-        return Answer(200, body=written, media_type=fmt.media_type)
+            dataset.graph(URIRef(name)).parse(data=body, format="nt")
+        return dataset
 
     @property
     def busy(self) -> int:
