@@ -105,6 +105,7 @@ def test_a_store_function_is_refused_before_the_store_sees_it(remote_server, tem
 
 @pytest.mark.parametrize("query", [
     "ASK { ?c owl:unionOf (?a ?b) }",
+    "ASK { ?s <http://example.org/p> (1 2) ; <http://example.org/q> ?o . [ <http://example.org/r> (?x) ] }",
     "SELECT (STRLEN(\"abc\") AS ?n) (xsd:integer(\"5\") AS ?i) (<http://www.w3.org/2005/xpath-functions#concat>(\"a\", \"b\") AS ?c) {}",
 ])
 def test_standard_functions_and_lists_after_known_predicates_pass(remote_server, query):

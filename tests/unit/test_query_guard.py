@@ -170,3 +170,52 @@ def test_protocol_using_graphs_become_using_clauses_before_where():
 def test_a_dataset_in_the_update_conflicts_with_protocol_using_graphs():
     with pytest.raises(Refused, match="WITH or USING"):
         add_using("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", (), ("http://n/1",))
+
+
+# ---------------------------------------------------------------- function calls (remote stores)
+
+
+CALLS = [
+    "SELECT (<bif:f>(1) AS ?x) {}",
+    "SELECT * { ?s ?p ?o } ORDER BY ?s <bif:f>(?s)",
+    "SELECT * { { SELECT ?s { ?s ?p ?o } ORDER BY ?s <bif:f>(?s) } }",
+    "SELECT * { ?s ?p ?o FILTER <bif:f>(?s) }",
+    "SELECT * { ?s ?p ?o . FILTER(?s && <bif:f>(?s)) }",
+    "SELECT * { BIND(<bif:f>(1) AS ?x) }",
+    "SELECT * { ?s ?p ?o } GROUP BY ?s HAVING <bif:f>(?s)",
+    "SELECT * { ?s ?p ?o } GROUP BY <bif:f>(?s)",
+    "SELECT * { ?s ?p [ <http://ex/q> ?x ] FILTER <bif:f>(?s) }",
+    "SELECT * { ?s ?p ?o } ORDER BY ASC(?s) <bif:f>(?s)",
+    "PREFIX b: <bif:> SELECT * { ?s ?p ?o FILTER(b:f(?s)) }",
+    "SELECT * { ?s ?p ?o FILTER(<bif:f\\u0028>(?s)) }",
+    "SELECT * { ?s ?p ?o . FILTER <bif:f>(?s) }",
+    "SELECT * { FILTER <bif:f>(1) }",
+]
+LISTS = [
+    "SELECT * { ?s <http://ex/p> (1 2) }",
+    "SELECT * { ?s <http://ex/p> ?o ; <http://ex/q> (1 2) }",
+    "SELECT * { [ <http://ex/p> (1) ] }",
+    "SELECT * { ?s <http://ex/p>/<http://ex/q> (1) }",
+    "SELECT * { ?s ?p ?o . ?o <http://ex/p> (?a ?b) }",
+    "CONSTRUCT { ?s <http://ex/p> (1 2) } WHERE { ?s ?p ?o }",
+    "SELECT * { <http://ex/a> (<http://ex/p>/<http://ex/q>)* ?x }",
+    "SELECT * { ?s ?p ?o . <http://ex/a> (<http://ex/p>)+ ?x }",
+    "SELECT (xsd:integer(\"1\") AS ?i) (<http://www.w3.org/2005/xpath-functions#concat>(\"a\", \"b\") AS ?c) {}",
+]
+
+
+@pytest.mark.parametrize("query", CALLS)
+def test_a_call_outside_the_standard_library_is_refused(query):
+    from bpograph.namespaces import SPARQL_PREFIXES
+    from bpograph.safety.functions import check_functions
+
+    with pytest.raises(Refused, match="is not a standard function"):
+        check_functions(query, SPARQL_PREFIXES, tuple(SPARQL_PREFIXES.values()))
+
+
+@pytest.mark.parametrize("query", LISTS)
+def test_a_list_after_a_predicate_and_standard_calls_pass(query):
+    from bpograph.namespaces import SPARQL_PREFIXES
+    from bpograph.safety.functions import check_functions
+
+    check_functions(query, SPARQL_PREFIXES, tuple(SPARQL_PREFIXES.values()))

@@ -97,19 +97,21 @@ class RemoteBackend:
 
     def prepare(self, request: QueryRequest) -> str:
         """The text the store gets: prologue, the query, and its bindings as VALUES."""
-        head = self._prologue
-        if request.base_iri:
-            head = f"BASE <{request.base_iri}>\n" + head
+        query = request.query
+        # BASE first: Virtuoso takes no BASE after a PREFIX (SPARQL allows any order; the
+        # predeclared prefixes are absolute, so a base before them changes nothing)
+        base, query = _leading_bases(query, request.base_iri)
+        head = (f"BASE <{base}>\n" if base else "") + self._prologue
         if not request.bindings:
-            return head + request.query
+            return head + query
         names = " ".join(f"?{name}" for name, _ in request.bindings)
         values = " ".join(f"<{iri}>" for _, iri in request.bindings)
         block = f" VALUES ({names}) {{ ({values}) }} "
-        at = _where_group(request.query)
+        at = _where_group(query)
         if at is None:  # a trailing VALUES clause (SPARQL 1.1, 10.2.2), which some stores take for SELECT only
-            return head + request.query + "\n" + block
+            return head + query + "\n" + block
         # the bindings open the query's WHERE group: each binding is joined before anything else
-        return head + request.query[:at] + block + request.query[at:]
+        return head + query[:at] + block + query[at:]
 
     def dataset(self, request: QueryRequest) -> dict[str, list[str]]:
         """The protocol's dataset parameters for ``request``."""
@@ -194,6 +196,23 @@ def query_form(text: str) -> str:
         if token.kind == "word" and token.text.upper() not in ("BASE", "PREFIX"):
             return token.text.upper()
     return "SELECT"
+
+
+def _leading_bases(text: str, base: str | None) -> tuple[str | None, str]:
+    """The base in effect after the BASE declarations that open the query (each resolved
+    against the one before, the first against ``base``), and the rest of the query: Virtuoso
+    takes one BASE only, and none after a PREFIX."""
+    from urllib.parse import urljoin
+
+    tokens = lex.tokens(text)
+    end = index = 0
+    while index + 1 < len(tokens) and tokens[index].kind == "word" and tokens[index].text.upper() == "BASE" \
+            and tokens[index + 1].kind == "iri":
+        declared = lex.unescape(tokens[index + 1].text[1:-1])
+        base = urljoin(base, declared) if base else declared
+        end = tokens[index + 1].end
+        index += 2
+    return base, text[end:]
 
 
 def _where_group(text: str) -> int | None:
