@@ -302,13 +302,18 @@ def test_an_entity_page_costs_few_round_trips_to_the_remote_store(virtuoso, remo
         monkeypatch.setenv(name, value)
     app = create_app(Settings.from_env(backend=virtuoso.sparql))
     calls = []
-    original = Connection.post
+    original_post, original_query = Connection.post, Connection.query
 
     def post(self, url, timeout, **kwargs):
         calls.append(url)
-        return original(self, url, timeout, **kwargs)
+        return original_post(self, url, timeout, **kwargs)
+
+    def query(self, data, accept, timeout):
+        calls.append(data["query"])
+        return original_query(self, data, accept, timeout)
 
     monkeypatch.setattr(Connection, "post", post)
+    monkeypatch.setattr(Connection, "query", query)
     try:
         client = app.test_client()
         assert client.get(path, headers={"Accept": "text/html"}).status_code == 200  # warm: indexes built once

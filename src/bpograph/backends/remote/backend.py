@@ -38,17 +38,17 @@ class RemoteBackend:
     """A :class:`~bpograph.backends.base.Backend` over a remote store; thread-safe.
 
     :param graphs: the graphs bpograph serves (called for each request: they follow the store).
-    :param syntax_error: a real SPARQL parser: the error message for a query, or None.
+    :param syntax_error: a real SPARQL parser: the error message for a query (with its base, and
+        where its ASK keyword is if it is an ASK), or None.
     """
 
     def __init__(self, connection: Connection, graphs: Callable[[], list[str]],
-                 syntax_error: Callable[[str, str | None], str | None],
+                 syntax_error: Callable[[str, str | None, tuple[int, int] | None], str | None],
                  limit_parameter: str = DEFAULT_LIMIT_PARAMETER) -> None:
         self.connection = connection
         self._graphs = graphs
         self._syntax_error = syntax_error
         self._limit = limit_parameter.split("=", 1) if limit_parameter else None
-        self._prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items())
         self.stopped = 0
         self.size = 0
 
@@ -74,43 +74,48 @@ class RemoteBackend:
     # ---------------------------------------------------------------- queries
 
     def _query(self, request: QueryRequest, timeout: float) -> Answer:
-        error = self._syntax_error(request.query, request.base_iri)
+        tokens = lex.tokens(request.query)  # read once, for the form, the prologue and the bindings
+        form, form_token = _form(tokens)
+        error = self._syntax_error(request.query, request.base_iri,
+                                   (form_token.start, form_token.end) if form == "ASK" else None)
         if error:
             return Answer(400, message=error)
         try:
             check_functions(request.query, SPARQL_PREFIXES, tuple(SPARQL_PREFIXES.values()))
         except Refused as exc:
             return Answer(400, message=exc.message)
-        form = query_form(request.query)
-        text = self.prepare(request)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = results.NTRIPLES if graph_form else results.JSON_RESULTS
         if graph_form and request.graph is None or not graph_form and request.tabular is None:
             return Answer(406, kind="graph" if graph_form else ("boolean" if form == "ASK" else "tabular"),
                           message="no acceptable media type for this kind of result")
-        response = self._send(text, self.dataset(request), accept, timeout)
+        response = self._send(self.prepare(request, tokens), self.dataset(request), accept, timeout)
         if response is not None and not isinstance(response, Answer):
             if graph_form:
                 return results.graph(response, request.graph, request.max_rows)
             return results.tabular(response, form == "ASK", request.tabular, request.max_rows)
         return response
 
-    def prepare(self, request: QueryRequest) -> str:
-        """The text the store gets: prologue, the query, and its bindings as VALUES."""
+    def prepare(self, request: QueryRequest, tokens: list | None = None) -> str:
+        """The text the store gets: a prologue with the base and the predeclared prefixes the
+        query uses, the query, and its bindings as VALUES."""
         query = request.query
+        tokens = lex.tokens(query) if tokens is None else tokens
         # BASE first: Virtuoso takes no BASE after a PREFIX (SPARQL allows any order; the
         # predeclared prefixes are absolute, so a base before them changes nothing)
-        base, query = _leading_bases(query, request.base_iri)
-        head = (f"BASE <{base}>\n" if base else "") + self._prologue
+        base, start = _leading_bases(tokens, request.base_iri)
+        head = (f"BASE <{base}>\n" if base else "") + _prefixes_used(tokens)
+        query = query[start:]
         if not request.bindings:
             return head + query
         names = " ".join(f"?{name}" for name, _ in request.bindings)
         values = " ".join(f"<{iri}>" for _, iri in request.bindings)
         block = f" VALUES ({names}) {{ ({values}) }} "
-        at = _where_group(query)
+        at = _where_group(tokens)
         if at is None:  # a trailing VALUES clause (SPARQL 1.1, 10.2.2), which some stores take for SELECT only
             return head + query + "\n" + block
         # the bindings open the query's WHERE group: each binding is joined before anything else
+        at -= start
         return head + query[:at] + block + query[at:]
 
     def dataset(self, request: QueryRequest) -> dict[str, list[str]]:
@@ -127,15 +132,14 @@ class RemoteBackend:
         if self._limit:
             name, template = self._limit
             data[name] = template.format(ms=max(1, int(timeout * 1000)), s=max(1, int(round(timeout))))
-        response = self.connection.post(self.connection.endpoints.query, timeout, data=data,
-                                        headers={"Accept": accept})
-        if response.headers.get("X-SQL-State", "").startswith("S1TAT"):
+        status, headers, body = self.connection.query(data, accept, timeout)
+        if (headers.get("X-SQL-State") or "").startswith("S1TAT"):
             # Virtuoso's "anytime" answer: what it found before the limit, which is not the answer
             self.stopped += 1
             return Answer(503, message=f"the query ran longer than its time limit of {timeout:g} s and was stopped")
-        if response.status_code == 200:
-            return response.content
-        return self.store_error(response.status_code, response.text, timeout)
+        if status == 200:
+            return body
+        return self.store_error(status, body.decode("utf-8", "replace"), timeout)
 
     def store_error(self, status: int, text: str, timeout: float) -> Answer:
         """The store's refusal as an answer: its first line, without the query it repeats."""
@@ -164,7 +168,8 @@ class RemoteBackend:
             from rdflib import Graph
 
             union = Graph()
-            union += dataset.triples((None, None, None))
+            for graph in dataset.graphs():
+                union += graph
             written = union.serialize(format=syntax.rdflib, encoding="utf-8")
         return Answer(200, body=written, media_type=fmt.media_type)
 
@@ -175,7 +180,7 @@ class RemoteBackend:
 
         dataset = Dataset()
         for name in self._graphs():
-            body = self._send(self._prologue + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+            body = self._send("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
                               {"named-graph-uri": [name]}, results.NTRIPLES, timeout)
             if isinstance(body, Answer):
                 return body
@@ -192,19 +197,37 @@ class RemoteBackend:
 
 def query_form(text: str) -> str:
     """SELECT, CONSTRUCT, DESCRIBE or ASK: the first keyword after the prologue."""
-    for token in lex.tokens(text):
+    return _form(lex.tokens(text))[0]
+
+
+def _form(tokens: list) -> tuple[str, object]:
+    for token in tokens:
         if token.kind == "word" and token.text.upper() not in ("BASE", "PREFIX"):
-            return token.text.upper()
-    return "SELECT"
+            return token.text.upper(), token
+    return "SELECT", None
 
 
-def _leading_bases(text: str, base: str | None) -> tuple[str | None, str]:
+def _prefixes_used(tokens: list) -> str:
+    """PREFIX lines for the predeclared prefixes the query uses and does not declare itself."""
+    declared: set[str] = set()
+    used: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.kind != "pname":
+            continue
+        prefix = token.text.partition(":")[0]
+        if index and tokens[index - 1].kind == "word" and tokens[index - 1].text.upper() == "PREFIX":
+            declared.add(prefix)
+        elif prefix in SPARQL_PREFIXES and prefix not in used:
+            used.append(prefix)
+    return "".join(f"PREFIX {p}: <{SPARQL_PREFIXES[p]}>\n" for p in used if p not in declared)
+
+
+def _leading_bases(tokens: list, base: str | None) -> tuple[str | None, int]:
     """The base in effect after the BASE declarations that open the query (each resolved
-    against the one before, the first against ``base``), and the rest of the query: Virtuoso
-    takes one BASE only, and none after a PREFIX."""
+    against the one before, the first against ``base``), and where the rest of the query
+    starts: Virtuoso takes one BASE only, and none after a PREFIX."""
     from urllib.parse import urljoin
 
-    tokens = lex.tokens(text)
     end = index = 0
     while index + 1 < len(tokens) and tokens[index].kind == "word" and tokens[index].text.upper() == "BASE" \
             and tokens[index + 1].kind == "iri":
@@ -212,14 +235,13 @@ def _leading_bases(text: str, base: str | None) -> tuple[str | None, str]:
         base = urljoin(base, declared) if base else declared
         end = tokens[index + 1].end
         index += 2
-    return base, text[end:]
+    return base, end
 
 
-def _where_group(text: str) -> int | None:
+def _where_group(tokens: list) -> int | None:
     """Where the body of the query's WHERE group starts (just after its brace), if the query
     writes WHERE."""
     depth = 0
-    tokens = lex.tokens(text)
     for index, token in enumerate(tokens):
         if token.kind in ("{", "(", "["):
             depth += 1
