@@ -3,6 +3,8 @@
 - load time: ``bpograph import --backend`` (streamed to Virtuoso's Graph Store endpoint, staged,
   then added) vs Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run``), each into a fresh
   scratch database;
+- the front-end with its default dataset (the graphs it serves, sent with each query) and with
+  ``BPOGRAPH_BACKEND_UNION=store`` (none sent);
 - the lookup and analytic mixes (benchmarks/mixes.py) with wrk at concurrency 1 and 8, on
   Virtuoso's own /sparql and on a ``bpograph serve --backend`` front-end over the same store,
   and on the embedded on-disk store (``bpograph serve --store DIR --on-disk``);
@@ -135,16 +137,29 @@ def main() -> None:
             finally:
                 front.terminate()
                 front.wait(timeout=30)
+            # the same front-end with the store's own default graph (no dataset sent with each query)
+            union = subprocess.Popen([sys.executable, "-m", "bpograph", "serve", "--port", str(port), "--backend", store.sparql,
+                                      "--timeout", "60", "--max-rows", "10000", "--client-concurrency", "1000",
+                                      "--client-budget", "1000000"],
+                                     env={**os.environ, **env, "BPOGRAPH_BACKEND_UNION": "store"},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait(f"http://127.0.0.1:{port}/healthz", union)
+                measure("bpograph --backend, store union", f"http://127.0.0.1:{port}", paths, args.duration, args.repeat, rows)
+            finally:
+                union.terminate()
+                union.wait(timeout=30)
         # 3. the embedded on-disk store with the same data
         if not args.skip_embedded:
             store_dir = work / "embedded"
-            facts["bpograph import (embedded) s"] = bpograph("import", str(data), "--graph", GRAPH, "--store", str(store_dir))
+            # built by serve --data (Oxigraph's bulk loader), not bpograph import, whose memory grows
+            # with the file (issue 11): 10M triples would not fit beside Virtuoso
             embedded = subprocess.Popen([sys.executable, "-m", "bpograph", "serve", "--port", str(args.port + 1),
-                                         "--store", str(store_dir), "--on-disk", "--timeout", "60", "--max-rows", "10000",
-                                         "--client-concurrency", "1000", "--client-budget", "1000000"],
+                                         "--store", str(store_dir), "--data", str(data), "--on-disk", "--timeout", "60",
+                                         "--max-rows", "10000", "--client-concurrency", "1000", "--client-budget", "1000000"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                facts["embedded on-disk start-up s"] = wait(f"http://127.0.0.1:{args.port + 1}/healthz", embedded)
+                facts["embedded on-disk build and start-up s"] = wait(f"http://127.0.0.1:{args.port + 1}/healthz", embedded, 7200)
                 measure("bpograph embedded on-disk", f"http://127.0.0.1:{args.port + 1}", paths, args.duration,
                         args.repeat, rows)
                 facts["embedded RSS after the mixes MiB"] = rss_of_tree(embedded.pid) / 2**20
@@ -168,15 +183,16 @@ def report(rows: list[dict], facts: dict[str, float], args) -> str:
     for r in rows:
         lines.append(f"| {r['system']} | {r['mix']} | {r['c']} | {r['rps']:.1f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} |")
     by = {(r["system"], r["mix"], r["c"]): r for r in rows}
-    lines += ["", "| mix | concurrency | Virtuoso / bpograph --backend (front-end overhead) | embedded on-disk / Virtuoso |",
-              "|---|---|---|---|"]
+    lines += ["", "| mix | concurrency | Virtuoso / bpograph --backend (front-end overhead) | same, store union | "
+              "embedded on-disk / Virtuoso |", "|---|---|---|---|---|"]
     for mix in ("lookup", "analytic"):
         for c in (1, 8):
-            direct, front, embedded = (by.get((s, mix, c)) for s in ("virtuoso /sparql", "bpograph --backend",
-                                                                      "bpograph embedded on-disk"))
+            direct, front, union, embedded = (by.get((s, mix, c)) for s in (
+                "virtuoso /sparql", "bpograph --backend", "bpograph --backend, store union", "bpograph embedded on-disk"))
             overhead = f"{direct['rps'] / front['rps']:.2f}x" if direct and front and front["rps"] else "n/a"
+            overhead_union = f"{direct['rps'] / union['rps']:.2f}x" if direct and union and union["rps"] else "n/a"
             local = f"{embedded['rps'] / direct['rps']:.2f}x" if embedded and direct and direct["rps"] else "n/a"
-            lines.append(f"| {mix} | {c} | {overhead} | {local} |")
+            lines.append(f"| {mix} | {c} | {overhead} | {overhead_union} | {local} |")
     return "\n".join(lines)
 
 

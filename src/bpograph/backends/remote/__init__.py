@@ -62,6 +62,9 @@ def connect(settings: Settings, syntax_error: Callable[[str, str | None], str | 
         connection.close()
         raise InputError(connection.endpoints.name, "bpograph has not loaded this store yet (bpograph serve --backend does)")
     info = LiveInfo(connection, state)
+    if settings.backend_union not in ("served", "store"):
+        connection.close()
+        raise InputError("BPOGRAPH_BACKEND_UNION", f"'{settings.backend_union}' is neither 'served' nor 'store'")
     backend = RemoteBackend(connection, lambda: list(info.graphs), syntax_error,
-                            limit_parameter=settings.backend_limit_parameter)
+                            limit_parameter=settings.backend_limit_parameter, union=settings.backend_union)
     return info, backend

@@ -44,8 +44,9 @@ class RemoteBackend:
 
     def __init__(self, connection: Connection, graphs: Callable[[], list[str]],
                  syntax_error: Callable[[str, str | None, tuple[int, int] | None], str | None],
-                 limit_parameter: str = DEFAULT_LIMIT_PARAMETER) -> None:
+                 limit_parameter: str = DEFAULT_LIMIT_PARAMETER, union: str = "served") -> None:
         self.connection = connection
+        self._store_union = union == "store"
         self._graphs = graphs
         self._syntax_error = syntax_error
         self._limit = limit_parameter.split("=", 1) if limit_parameter else None
@@ -122,7 +123,7 @@ class RemoteBackend:
         """The protocol's dataset parameters for ``request``."""
         if request.default_graphs or request.named_graphs:
             return {"default-graph-uri": list(request.default_graphs), "named-graph-uri": list(request.named_graphs)}
-        if request.query_has_dataset:
+        if request.query_has_dataset or self._store_union:
             return {}
         graphs = self._graphs()
         return {"default-graph-uri": graphs, "named-graph-uri": graphs}
