@@ -8,11 +8,11 @@ import shutil
 import urllib.error
 
 from .errors import BpographError
+from .formats import QUERY_OUTPUTS
 from .namespaces import compact
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "turtle")
-MEDIA = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
-         "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle"}
+#: ``bpograph query --format`` names, from the formats registry.
+QUERY_FORMATS = tuple(QUERY_OUTPUTS)
 
 
 class ClientError(BpographError):
@@ -44,7 +44,7 @@ def run_embedded(query: str, fmt: str) -> bytes:
         # one query worker process: it can open no network socket, and the time limit stops it
         pool = QueryPool(info.path, 1)
         try:
-            answer = pool.run(QueryRequest(query, tabular=MEDIA[fmt] if fmt != "turtle" else None, graph="text/turtle",
+            answer = pool.run(QueryRequest(query, tabular=QUERY_OUTPUTS[fmt][0], graph=QUERY_OUTPUTS[fmt][1],
                                            max_rows=1_000_000, query_has_dataset=checked.has_from), settings.timeout)
         finally:
             pool.close()
@@ -79,7 +79,7 @@ def run_backend(url: str, query: str, fmt: str) -> bytes:
     except InputError as exc:
         raise ClientError(f"cannot use {exc}", bad_query=False) from None
     try:
-        answer = backend.run(QueryRequest(query, tabular=MEDIA[fmt] if fmt != "turtle" else None, graph="text/turtle",
+        answer = backend.run(QueryRequest(query, tabular=QUERY_OUTPUTS[fmt][0], graph=QUERY_OUTPUTS[fmt][1],
                                           max_rows=1_000_000, query_has_dataset=checked.has_from), Settings().timeout)
     finally:
         backend.close()
@@ -95,14 +95,14 @@ def run_remote(endpoint: str, query: str, fmt: str, timeout: float = 60) -> byte
 
     :raise ClientError: the endpoint refused the query (bad_query) or could not be reached.
     """
-    from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setQuery(query)
     client.setTimeout(int(timeout))
-    client.setReturnFormat({"table": JSON, "json": JSON, "csv": CSV, "tsv": TSV, "turtle": TURTLE}[fmt])
+    client.setReturnFormat({"table": JSON, "json": JSON, "xml": XML, "csv": CSV, "tsv": TSV, "turtle": TURTLE}[fmt])
     try:
         body = client.query().response.read()
     except SPARQLWrapperException as exc:

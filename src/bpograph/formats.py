@@ -67,6 +67,14 @@ GRAPH = tuple(ResultFormat(s.media_type, s.name, "graph") for s in RDF_SYNTAXES)
     ResultFormat("text/plain", "ntriples", "graph"),  # what the W3C tests ask N-Triples as
 )
 
+#: ``bpograph query --format`` names -> the media type asked of the engine for a tabular answer
+#: (None: the answer must be a graph) and for a graph answer. ``table`` is drawn from JSON results.
+QUERY_OUTPUTS: dict[str, tuple[str | None, str]] = {
+    "table": (TABULAR[0].media_type, SYNTAX_BY_NAME["turtle"].media_type),
+    **{f.name: (f.media_type, SYNTAX_BY_NAME["turtle"].media_type) for f in TABULAR[:4]},
+    "turtle": (None, SYNTAX_BY_NAME["turtle"].media_type),
+}
+
 #: Values of the ``format`` (or ``output``) request parameter -> (tabular, graph) media types.
 FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
     "json": ("application/sparql-results+json", "application/ld+json"),

@@ -26,14 +26,28 @@ def test_a_table_in_both_places(cli, endpoint, where):
     assert result.stdout.splitlines() == ["l", "--------------", "call centre@en", "kõnekeskus@et", "(2 rows)"]
 
 
-@pytest.mark.parametrize(("fmt", "check"), [
-    ("json", lambda out: len(json.loads(out)["results"]["bindings"]) == 2),
-    ("csv", lambda out: out.splitlines()[0] == "l"),
-    ("tsv", lambda out: out.splitlines()[1] == '"call centre"@en'),
-])
-def test_formats_from_the_endpoint(cli, endpoint, fmt, check):
-    result = cli.invoke(main, ["query", LABELS, "--endpoint", endpoint, "--format", fmt])
-    assert result.exit_code == 0 and check(result.stdout)
+CHECKS = {
+    "table": lambda out: out.splitlines()[-1] == "(2 rows)",
+    "json": lambda out: len(json.loads(out)["results"]["bindings"]) == 2,
+    "xml": lambda out: out.count("<result>") == 2,
+    "csv": lambda out: out.splitlines()[0] == "l",
+    "tsv": lambda out: out.splitlines()[1] == '"call centre"@en',
+}
+
+
+def test_every_tabular_format_of_the_registry_is_checked_here():
+    from bpograph.formats import QUERY_OUTPUTS
+
+    assert {name for name, (tabular, _) in QUERY_OUTPUTS.items() if tabular} == set(CHECKS)
+
+
+@pytest.mark.parametrize("where", ["endpoint", "embedded"])
+@pytest.mark.parametrize("fmt", sorted(CHECKS))
+def test_formats_from_the_endpoint_and_in_process(cli, endpoint, fmt, where):
+    args = ["query", LABELS, "--format", fmt] + (["--endpoint", endpoint] if where == "endpoint" else [])
+    result = cli.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert CHECKS[fmt](result.stdout), result.stdout
 
 
 def test_construct_as_turtle_from_a_file(cli, endpoint, tmp_path):
