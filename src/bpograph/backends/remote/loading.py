@@ -5,7 +5,8 @@ that follows every change (:mod:`.state`).
 A file is checked and read before the store is touched (RDF/XML entities and JSON-LD contexts
 by URL are refused, as for the embedded store, so that no file makes the store fetch anything),
 then loaded into a staging graph of its own, and only then added to (or put in place of) its
-target graph by one update: a file that does not load changes nothing. With a Graph Store
+target graph by one update: a file that does not load changes nothing. (A streamed file for a
+graph that holds nothing yet is loaded in place, and the graph dropped again if the load fails.) With a Graph Store
 endpoint configured, Turtle and N-Triples files are streamed to the store as they are (its own
 bulk parser, constant memory in bpograph); otherwise the triples go as SPARQL 1.1 Update
 ``INSERT DATA`` requests.
@@ -98,8 +99,26 @@ def import_file(connection: Connection, base: str, file: Path, graph: str, repla
     state = ensure_shipped(connection, base)
     before = state["graphs"].get(graph, 0)
     staged: dict[str, str] = {}  # target graph -> its staging graph
+    streamed = fmt in STREAMED and connection.endpoints.graph_store
+    if streamed and _empty(connection, graph):
+        # a graph that holds nothing yet is loaded in place: a store copies a staging graph in one
+        # transaction, which Virtuoso caps (TransactionAfterImageLimit: 10M triples do not fit),
+        # and a failed load is undone by dropping the graph (it held nothing before). Front-ends
+        # serve it once the state records it, after the load.
+        try:
+            _stream(connection, file, STREAMED[fmt], graph, progress)
+        except BaseException:
+            try:
+                _update(connection, f"DROP SILENT GRAPH <{graph}>")
+            except (StoreUnavailable, StoreError, InputError):
+                pass
+            raise
+        graphs = {**state["graphs"], graph: 0}
+        change = f"{'replace' if replace else 'add'}:{graph}:{file.resolve()}:{uuid.uuid4()}"
+        state = record(connection, {**state, "version": next_version(state, change), "graphs": graphs}, base)
+        return state["graphs"].get(graph, 0) - before, state["graphs"].get(graph, 0)
     try:
-        if fmt in STREAMED and connection.endpoints.graph_store:
+        if streamed:
             staged[graph] = _staging()
             _stream(connection, file, STREAMED[fmt], staged[graph], progress)
         else:
@@ -136,6 +155,12 @@ def import_file(connection: Connection, base: str, file: Path, graph: str, repla
     state = record(connection, {**state, "version": next_version(state, change), "graphs": graphs}, base)
     after = state["graphs"].get(graph, 0)
     return after - before, after
+
+
+def _empty(connection: Connection, graph: str) -> bool:
+    """Whether the store holds no triple in ``graph``."""
+    rows = _select(connection, f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1", {})
+    return not rows
 
 
 def drop_graph(connection: Connection, base: str, graph: str) -> int:
