@@ -331,8 +331,10 @@ def _stream(connection: Connection, file: Path, media_type: str, graph: str, pro
                 progress(self.done, total)
             return piece
 
+    # the store parses as it reads and answers at the end: allow it half a megabyte a second
+    limit = WRITE_TIMEOUT + 2 * total / 1e6
     with open(file, "rb") as stream:
-        response = connection.post(connection.endpoints.graph_store, WRITE_TIMEOUT, data=Reading(stream),
+        response = connection.post(connection.endpoints.graph_store, limit, data=Reading(stream),
                                    params={"graph": graph}, headers={"Content-Type": media_type}, auth=True)
     if response.status_code >= 300:
         from .backend import _first_line
