@@ -427,3 +427,22 @@ def test_import_backend_shows_a_progress_bar_on_a_terminal(virtuoso, remote_serv
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "bpograph import" in text and "100%" in text and f"added 30000 triples to <{graph}>" in text
     assert cli("drop", graph, "--backend", virtuoso.sparql, env=virtuoso.environment).returncode == 0
+
+
+def test_a_file_larger_than_the_socket_buffers_streams(virtuoso, remote_server, tmp_path):
+    """A large upload that the store challenges for credentials used to stall both ends (the
+    store answered 401 and stopped reading while the client still sent): the challenge is now
+    answered on a small request first."""
+    data = tmp_path / "large.nt"
+    with open(data, "w") as stream:
+        for i in range(200_000):
+            stream.write(f"<http://example.org/large/s{i}> <http://example.org/large/p> \"value number {i} of the large file\" .\n")
+    assert data.stat().st_size > 16 * 2**20
+    graph = "http://example.org/test/large"
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "bpograph", "import", str(data), "--graph", graph, "--backend",
+                           virtuoso.sparql], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, **virtuoso.environment})
+    assert done.returncode == 0, done.stderr
+    assert "added 200000 triples" in done.stdout and time.monotonic() - started < 120
+    assert cli("drop", graph, "--backend", virtuoso.sparql, env=virtuoso.environment).returncode == 0
