@@ -4,10 +4,13 @@ Each query is checked first, in the front-end: a real parse (standard SPARQL 1.1
 parser is handed in, so that this package imports no engine) and the function guard
 (:mod:`bpograph.safety.functions`). It then goes to the store with
 
-- the endpoint's predeclared prefixes and the request's base as a prologue;
-- its bindings as a VALUES clause (SPARQL 1.1, section 10.2.2);
+- a prologue: one BASE (the request's, resolved with the query's own), and the predeclared
+  prefixes the query uses;
+- its bindings as a VALUES block opening the WHERE group (a trailing VALUES clause, SPARQL 1.1
+  section 10.2.2, where the query writes no WHERE);
 - its dataset: the protocol's graphs if the request gives any, the query's own FROM if it has
-  one, else the graphs bpograph serves (so a store's own system graphs never join the union);
+  one, else the graphs bpograph serves (so a store's own system graphs never join the union),
+  or nothing with ``backend_union = "store"``;
 - the time limit, both as the store's own parameter (Virtuoso's ``timeout``, milliseconds) and
   as a bound on the HTTP call.
 
