@@ -38,9 +38,9 @@ WRITE_TIMEOUT = 300.0
 #: Bytes per read of a streamed upload (the progress bar moves by it).
 PIECE = 1 << 20
 #: Most bytes of one upload request: larger N-Triples files go in pieces (Virtuoso 7.2 drops a
-#: request of 1.3 GB unanswered, and left a 268 MB one unanswered for 14 minutes in one run;
-#: 64 MB pieces load in about 3 s each).
-UPLOAD_LIMIT = 64 << 20
+#: request of 1.3 GB unanswered, and left one of 268 MB or 64 MB pieces unanswered when loading
+#: 10M triples; in 16 MB pieces the 10M load in 104 s).
+UPLOAD_LIMIT = 16 << 20
 STREAMED = {"turtle": "text/turtle", "nt": "application/n-triples"}
 
 Progress = Callable[[int, int], None]
