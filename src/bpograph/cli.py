@@ -275,13 +275,14 @@ def _remote_dataset(url: str):
     :raise InputError: the store cannot be used or does not answer.
     """
     from .backends import open_remote
+    from .backends.base import Answer
 
     _, backend = open_remote(url)
     try:
         dataset = backend.dataset_of_graphs(Settings.from_env().timeout * 10)
     finally:
         backend.close()
-    if not hasattr(dataset, "graphs"):
+    if isinstance(dataset, Answer):
         raise InputError(url, dataset.message)
     return dataset
 

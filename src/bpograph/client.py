@@ -28,33 +28,23 @@ def run_embedded(query: str, fmt: str) -> bytes:
 
     :raise ClientError: the query is not valid SPARQL or cannot be evaluated.
     """
-    from .config import Settings
-    from .backends.base import QueryRequest
     from .backends.oxigraph.store import build_store
     from .backends.oxigraph.workers import QueryPool
-    from .safety.query_guard import Refused, check_query
+    from .config import Settings
 
-    try:
-        checked = check_query(query)
-    except Refused as exc:
-        raise ClientError(exc.message, bad_query=True) from None
+    request = _request(query, fmt)
     settings = Settings()
     info = build_store(settings)
     try:
         # one query worker process: it can open no network socket, and the time limit stops it
         pool = QueryPool(info.path, 1)
         try:
-            answer = pool.run(QueryRequest(query, tabular=QUERY_OUTPUTS[fmt][0], graph=QUERY_OUTPUTS[fmt][1],
-                                           max_rows=1_000_000, query_has_dataset=checked.has_from), settings.timeout)
+            answer = pool.run(request, settings.timeout)
         finally:
             pool.close()
     finally:
         info.close()
-    if answer.status == 406:
-        raise ClientError(f"this query's result cannot be written as {fmt}", bad_query=True)
-    if answer.status != 200:
-        raise ClientError(answer.message, bad_query=True)
-    return _render(answer.body, fmt)
+    return _body(answer, fmt, store_fails=False)
 
 
 def run_backend(url: str, query: str, fmt: str) -> bytes:
@@ -65,28 +55,47 @@ def run_backend(url: str, query: str, fmt: str) -> bytes:
         cannot be used.
     """
     from .backends import open_remote
-    from .backends.base import QueryRequest
     from .config import Settings
     from .errors import InputError
+
+    request = _request(query, fmt)
+    try:
+        _, backend = open_remote(url)
+    except InputError as exc:
+        raise ClientError(f"cannot use {exc}", bad_query=False) from None
+    try:
+        answer = backend.run(request, Settings().timeout)
+    finally:
+        backend.close()
+    return _body(answer, fmt, store_fails=True)
+
+
+def _request(query: str, fmt: str):
+    """The request for ``query`` in ``fmt``, once the query guard let it through.
+
+    :raise ClientError: the guard refused it.
+    """
+    from .backends.base import QueryRequest
     from .safety.query_guard import Refused, check_query
 
     try:
         checked = check_query(query)
     except Refused as exc:
         raise ClientError(exc.message, bad_query=True) from None
-    try:
-        _, backend = open_remote(url)
-    except InputError as exc:
-        raise ClientError(f"cannot use {exc}", bad_query=False) from None
-    try:
-        answer = backend.run(QueryRequest(query, tabular=QUERY_OUTPUTS[fmt][0], graph=QUERY_OUTPUTS[fmt][1],
-                                          max_rows=1_000_000, query_has_dataset=checked.has_from), Settings().timeout)
-    finally:
-        backend.close()
+    tabular, graph = QUERY_OUTPUTS[fmt]
+    return QueryRequest(query, tabular=tabular, graph=graph, max_rows=1_000_000, query_has_dataset=checked.has_from)
+
+
+def _body(answer, fmt: str, store_fails: bool) -> bytes:
+    """The answer rendered in ``fmt``.
+
+    :param store_fails: a 5xx is the store's failure, not the query's (a remote store).
+    :raise ClientError: the answer is an error.
+    """
     if answer.status == 406:
         raise ClientError(f"this query's result cannot be written as {fmt}", bad_query=True)
     if answer.status != 200:
-        raise ClientError(answer.message, bad_query=400 <= answer.status < 500)
+        raise ClientError(answer.message, bad_query=not store_fails or 400 <= answer.status < 500)
     return _render(answer.body, fmt)
 
 

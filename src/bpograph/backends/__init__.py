@@ -16,6 +16,15 @@ from ..config import Settings
 from .base import Backend, StoreInfo
 
 
+def _connect(settings: Settings, load: bool = True) -> tuple[StoreInfo, Backend]:
+    """The remote store's state and a backend over it, with the embedded engine's parser as the
+    real parse each query gets (see :func:`bpograph.backends.remote.connect`)."""
+    from .oxigraph.syntax import syntax_error
+    from .remote import connect
+
+    return connect(settings, syntax_error, load=load)
+
+
 def open_backend(settings: Settings, store: StoreInfo | None = None) -> tuple[StoreInfo, Backend]:
     """The store the settings name and a backend over it, for an app that runs under any WSGI
     server: over the embedded store, a pool of query worker processes (made and filled first,
@@ -24,10 +33,7 @@ def open_backend(settings: Settings, store: StoreInfo | None = None) -> tuple[St
     :raise InputError: a data file cannot be loaded, or the remote store cannot be used.
     """
     if settings.backend:
-        from .oxigraph.syntax import syntax_error
-        from .remote import connect
-
-        return connect(settings, syntax_error)
+        return _connect(settings)
     from .oxigraph.store import build_store
     from .oxigraph.workers import QueryPool
 
@@ -49,10 +55,7 @@ def open_remote(url: str) -> tuple[StoreInfo, Backend]:
 
     :raise InputError: the store cannot be reached or holds no bpograph data.
     """
-    from .oxigraph.syntax import syntax_error
-    from .remote import connect
-
-    return connect(Settings.from_env(backend=url), syntax_error, load=False)
+    return _connect(Settings.from_env(backend=url), load=False)
 
 
 def prepare_processes(settings: Settings, store: StoreInfo) -> object | None:
@@ -80,10 +83,7 @@ def open_store(settings: Settings) -> StoreInfo:
     :raise InputError: a data file cannot be loaded, or the remote store cannot be used.
     """
     if settings.backend:
-        from .oxigraph.syntax import syntax_error
-        from .remote import connect
-
-        info, backend = connect(settings, syntax_error)
+        info, backend = _connect(settings)
         backend.close()
         return info.snapshot()
     from .oxigraph.store import build_store
@@ -98,10 +98,7 @@ def process_backend(settings: Settings, store: StoreInfo, prepared: object | Non
     :class:`~bpograph.backends.oxigraph.runner.ThreadRunner` for ``on_overrun`` and
     ``on_long``), or a connection pool to the remote store (whose state it follows)."""
     if settings.backend:
-        from .oxigraph.syntax import syntax_error
-        from .remote import connect
-
-        return connect(settings, syntax_error, load=False)
+        return _connect(settings, load=False)
     from .oxigraph.copies import open_for_process
     from .oxigraph.runner import ThreadRunner
 

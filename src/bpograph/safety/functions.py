@@ -24,20 +24,24 @@ FUNCTION_NAMESPACES = (
 )
 
 
-def check_functions(text: str, predeclared: dict[str, str], vocabularies: tuple[str, ...] = ()) -> None:
+def check_functions(text: str, predeclared: dict[str, str], vocabularies: tuple[str, ...] = (),
+                    tokens: list[lex.Token] | None = None) -> None:
     """Refuse a call of any function outside :data:`FUNCTION_NAMESPACES`.
 
     :param predeclared: prefixes the endpoint declares for every query (a query's own win).
     :param vocabularies: namespaces of well-known vocabularies (RDF, OWL, SKOS...): an IRI from
         one of them before a bracket is a predicate with a list (``owl:unionOf (…)``), never a
         store's function.
+    :param tokens: the text's tokens, if the caller read them already (the other reading, with
+        ``\\u`` escapes decoded, is read here).
     :raise Refused: with the function's IRI and where it is called.
     """
     if "(" not in text:
         return
     allowed = FUNCTION_NAMESPACES + vocabularies
+    given = tokens
     for reading in _readings(text):
-        tokens = lex.tokens(reading)
+        tokens = given if given is not None and reading is text else lex.tokens(reading)
         prefixes = dict(predeclared)
         open_brackets: list[str] = []
         for index, token in enumerate(tokens):

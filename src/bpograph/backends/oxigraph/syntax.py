@@ -8,25 +8,18 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ...namespaces import SPARQL_PREFIXES
-from ...safety import sparql_lexer as lex
 from ...syntax_errors import describe
 
 _EMPTY = ox.Store()
 
 
-def syntax_error(query: str, base_iri: str | None = None, ask: tuple[int, int] | None = None) -> str | None:
+def syntax_error(query: str, base_iri: str | None, ask: tuple[int, int] | None) -> str | None:
     """The error message for ``query`` if it is not SPARQL 1.1, else None.
 
     Oxigraph evaluates SELECT, CONSTRUCT and DESCRIBE lazily (nothing runs until the answer is
-    read) but ASK at once; an ASK is checked as the SELECT with the same body, so that the check
-    never evaluates anything. ``ask`` is where the ASK keyword is, if the caller knows (else the
-    query is read to find it).
+    read) but ASK at once; an ASK (``ask``: where its keyword is) is checked as the SELECT with
+    the same body, so that the check never evaluates anything.
     """
-    if ask is None:
-        for token in lex.tokens(query):
-            if token.kind == "word" and token.text.upper() not in ("BASE", "PREFIX"):
-                ask = (token.start, token.end) if token.text.upper() == "ASK" else None
-                break
     checked = query if ask is None else query[: ask[0]] + "SELECT (1 AS ?bpograph_ask)" + query[ask[1]:]
     try:
         _EMPTY.query(checked, base_iri=base_iri, prefixes=SPARQL_PREFIXES)

@@ -42,7 +42,7 @@ def endpoints(settings: Settings) -> Endpoints:
                      password=settings.backend_password)
 
 
-def connect(settings: Settings, syntax_error: Callable[[str, str | None], str | None],
+def connect(settings: Settings, syntax_error: Callable[[str, str | None, tuple[int, int] | None], str | None],
             load: bool = True) -> tuple[LiveInfo, RemoteBackend]:
     """A view of the store's state and a backend over it; with ``load``, the shipped graph is
     loaded first if the store lacks it.
@@ -52,6 +52,8 @@ def connect(settings: Settings, syntax_error: Callable[[str, str | None], str | 
     from .loading import ensure_shipped
     from .state import read_state
 
+    if settings.backend_union not in ("served", "store"):
+        raise InputError("BPOGRAPH_BACKEND_UNION", f"'{settings.backend_union}' is neither 'served' nor 'store'")
     connection = Connection(endpoints(settings))
     try:
         state = ensure_shipped(connection, settings.base_iri) if load else read_state(connection)
@@ -62,9 +64,6 @@ def connect(settings: Settings, syntax_error: Callable[[str, str | None], str | 
         connection.close()
         raise InputError(connection.endpoints.name, "bpograph has not loaded this store yet (bpograph serve --backend does)")
     info = LiveInfo(connection, state)
-    if settings.backend_union not in ("served", "store"):
-        connection.close()
-        raise InputError("BPOGRAPH_BACKEND_UNION", f"'{settings.backend_union}' is neither 'served' nor 'store'")
     backend = RemoteBackend(connection, lambda: list(info.graphs), syntax_error,
                             limit_parameter=settings.backend_limit_parameter, union=settings.backend_union)
     return info, backend

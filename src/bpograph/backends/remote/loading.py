@@ -18,6 +18,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ...dataset import FORMATS, QUAD_FORMATS, check_safe, shipped_files, shipped_graph_name
@@ -25,7 +26,7 @@ from ...errors import InputError
 from ...iri import is_iri
 from ...namespaces import MAPPING_PREDICATES
 from .connection import Connection, StoreUnavailable
-from .state import STATE_GRAPH, StoreError, next_version, now, read_state, state_update
+from .state import STATE_GRAPH, StoreError, next_version, now, read_state, select, state_update
 
 #: Triples per INSERT DATA request (files without blank nodes; a blank node's triples must share
 #: one request, as a label means one node only within one request).
@@ -102,26 +103,33 @@ def import_file(connection: Connection, base: str, file: Path, graph: str, repla
         raise InputError(str(file), "no such file")
     state = ensure_shipped(connection, base)
     before = state["graphs"].get(graph, 0)
-    staged: dict[str, str] = {}  # target graph -> its staging graph
     streamed = fmt in STREAMED and connection.endpoints.graph_store
     if streamed and _empty(connection, graph):
         # a graph that holds nothing yet is loaded in place: a store copies a staging graph in one
         # transaction, which Virtuoso caps (TransactionAfterImageLimit: 10M triples do not fit),
         # and a failed load is undone by dropping the graph (it held nothing before). Front-ends
         # serve it once the state records it, after the load.
-        try:
+        written = [graph]
+        with _dropped_on_failure(connection, written):
             _stream(connection, file, STREAMED[fmt], graph, progress)
-        except BaseException:
-            try:
-                _update(connection, f"DROP SILENT GRAPH <{graph}>")
-            except (StoreUnavailable, StoreError, InputError):
-                pass
-            raise
-        graphs = {**state["graphs"], graph: 0}
-        change = f"{'replace' if replace else 'add'}:{graph}:{file.resolve()}:{uuid.uuid4()}"
-        state = record(connection, {**state, "version": next_version(state, change), "graphs": graphs}, base)
-        return state["graphs"].get(graph, 0) - before, state["graphs"].get(graph, 0)
-    try:
+    else:
+        written = _load_staged(connection, file, fmt, graph, replace, bool(streamed), progress)
+    graphs = {**state["graphs"], **{target: 0 for target in written if target not in state["graphs"]}}
+    change = f"{'replace' if replace else 'add'}:{graph}:{file.resolve()}:{uuid.uuid4()}"
+    state = record(connection, {**state, "version": next_version(state, change), "graphs": graphs}, base)
+    after = state["graphs"].get(graph, 0)
+    return after - before, after
+
+
+def _load_staged(connection: Connection, file: Path, fmt: str, graph: str, replace: bool, streamed: bool,
+                 progress: Progress | None) -> list[str]:
+    """Load the file into staging graphs, then add them to (or put them in place of) their
+    targets in one update; the staging graphs go whatever happens.
+
+    :return: the target graphs
+    """
+    staged: dict[str, str] = {}  # target graph -> its staging graph
+    with _dropped_on_failure(connection, staged.values()):
         if streamed:
             staged[graph] = _staging()
             _stream(connection, file, STREAMED[fmt], staged[graph], progress)
@@ -136,8 +144,7 @@ def import_file(connection: Connection, base: str, file: Path, graph: str, repla
                     done += len(chunk)
                     if progress:
                         progress(done, total)
-            if graph not in staged:
-                staged[graph] = _staging()
+            staged.setdefault(graph, _staging())
         moves = []
         for target, staging in staged.items():
             if replace:
@@ -145,20 +152,22 @@ def import_file(connection: Connection, base: str, file: Path, graph: str, repla
             else:
                 moves.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{target}> ; DROP SILENT GRAPH <{staging}>")
         _update(connection, " ;\n".join(moves))
+    return list(staged)
+
+
+@contextmanager
+def _dropped_on_failure(connection: Connection, graphs) -> Iterator[None]:
+    """Drop ``graphs`` (as they are when it fails) if the block fails, as far as the store lets;
+    the block's own error is the one raised."""
+    try:
+        yield
     except BaseException:
-        for staging in staged.values():
+        for name in list(graphs):
             try:
-                _update(connection, f"DROP SILENT GRAPH <{staging}>")
+                _update(connection, f"DROP SILENT GRAPH <{name}>")
             except (StoreUnavailable, StoreError, InputError):
                 pass
         raise
-    graphs = dict(state["graphs"])
-    for target in staged:
-        graphs.setdefault(target, 0)
-    change = f"{'replace' if replace else 'add'}:{graph}:{file.resolve()}:{uuid.uuid4()}"
-    state = record(connection, {**state, "version": next_version(state, change), "graphs": graphs}, base)
-    after = state["graphs"].get(graph, 0)
-    return after - before, after
 
 
 def _empty(connection: Connection, graph: str) -> bool:
@@ -285,16 +294,10 @@ def _insert(graph: str, lines: list[str]) -> str:
 
 def _replace_graph(connection: Connection, graph: str, lines: list[str]) -> None:
     staging = _staging()
-    try:
+    with _dropped_on_failure(connection, [staging]):
         for chunk in _chunks(lines):
             _update(connection, _insert(staging, chunk))
         _update(connection, f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
-    except BaseException:
-        try:
-            _update(connection, f"DROP SILENT GRAPH <{staging}>")
-        except (StoreUnavailable, StoreError):
-            pass
-        raise
 
 
 def _update(connection: Connection, update: str) -> None:
@@ -414,11 +417,4 @@ def describe(connection: Connection, graphs: list[str], base: str) -> dict:
 
 
 def _select(connection: Connection, query: str, dataset: dict) -> list[dict]:
-    response = connection.post(connection.endpoints.query, WRITE_TIMEOUT, data={"query": query, **dataset},
-                               headers={"Accept": "application/sparql-results+json"})
-    if response.status_code != 200:
-        from .backend import _first_line
-
-        raise StoreError(f"the store failed to count the data (HTTP {response.status_code}): {_first_line(response.text)}")
-    return response.json()["results"]["bindings"]
-
+    return select(connection, query, dataset, WRITE_TIMEOUT, doing="count the data")

@@ -26,6 +26,24 @@ class StoreError(Exception):
     """A call to the store failed; the message says how."""
 
 
+def select(connection: Connection, query: str, dataset: dict | None = None, timeout: float = 10.0,
+           doing: str = "read bpograph's record") -> list[dict]:
+    """The rows of one of bpograph's own SELECT queries to the store, as SPARQL-JSON bindings.
+
+    :raise StoreUnavailable: the store does not answer.
+    :raise StoreError: it answers with an error, or not with SPARQL JSON (``doing`` says what for).
+    """
+    from .backend import _first_line
+
+    status, _, body = connection.query({"query": query, **(dataset or {})}, "application/sparql-results+json", timeout)
+    if status != 200:
+        raise StoreError(f"the store failed to {doing} (HTTP {status}): {_first_line(body.decode('utf-8', 'replace'))}")
+    try:
+        return json.loads(body)["results"]["bindings"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"the store's answer to {doing} is not SPARQL JSON ({exc})") from None
+
+
 def read_state(connection: Connection, timeout: float = 10.0) -> dict | None:
     """The recorded state, or None if bpograph never wrote to this store.
 
@@ -33,14 +51,10 @@ def read_state(connection: Connection, timeout: float = 10.0) -> dict | None:
     :raise StoreError: it answers with an error.
     """
     query = f"SELECT ?state WHERE {{ GRAPH <{STATE_GRAPH}> {{ <{STATE_GRAPH}> <{STATE_PREDICATE}> ?state }} }}"
-    response = connection.post(connection.endpoints.query, timeout, data={"query": query},
-                               headers={"Accept": "application/sparql-results+json"})
-    if response.status_code != 200:
-        raise StoreError(f"the store answered HTTP {response.status_code} to a query: {response.text.strip()[:200]}")
+    rows = select(connection, query, timeout=timeout)
     try:
-        rows = response.json()["results"]["bindings"]
         return json.loads(rows[0]["state"]["value"]) if rows else None
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"the store's record of bpograph's data cannot be read ({exc})") from None
 
 
