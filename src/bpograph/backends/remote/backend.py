@@ -54,7 +54,7 @@ class RemoteBackend:
         self._syntax_error = syntax_error
         self._limit = limit_parameter.split("=", 1) if limit_parameter else None
         self.stopped = 0
-        self.size = 0
+        """Queries stopped at their time limit, by the store or by the bound on the call."""
 
     def run(self, request: Request, timeout: float) -> Answer:
         try:
@@ -85,7 +85,7 @@ class RemoteBackend:
         if error:
             return Answer(400, message=error)
         try:
-            check_functions(request.query, SPARQL_PREFIXES, tuple(SPARQL_PREFIXES.values()))
+            check_functions(request.query, SPARQL_PREFIXES, tuple(SPARQL_PREFIXES.values()), tokens)
         except Refused as exc:
             return Answer(400, message=exc.message)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
@@ -94,11 +94,11 @@ class RemoteBackend:
             return Answer(406, kind="graph" if graph_form else ("boolean" if form == "ASK" else "tabular"),
                           message="no acceptable media type for this kind of result")
         response = self._send(self.prepare(request, tokens), self.dataset(request), accept, timeout)
-        if response is not None and not isinstance(response, Answer):
-            if graph_form:
-                return results.graph(response, request.graph, request.max_rows)
-            return results.tabular(response, form == "ASK", request.tabular, request.max_rows)
-        return response
+        if isinstance(response, Answer):
+            return response
+        if graph_form:
+            return results.graph(response, request.graph, request.max_rows)
+        return results.tabular(response, form == "ASK", request.tabular, request.max_rows)
 
     def prepare(self, request: QueryRequest, tokens: list | None = None) -> str:
         """The text the store gets: a prologue with the base and the predeclared prefixes the
@@ -159,30 +159,22 @@ class RemoteBackend:
     # ---------------------------------------------------------------- dumps
 
     def _dump(self, request: DumpRequest, timeout: float) -> Answer:
-        from ...formats import GRAPH_BY_TYPE, SYNTAX_BY_NAME
+        from ...export import serialize_dataset
+        from ...formats import GRAPH_BY_TYPE
 
         fmt = GRAPH_BY_TYPE[request.media_type]
-        syntax = SYNTAX_BY_NAME[fmt.name]
         dataset = self.dataset_of_graphs(timeout)
         if isinstance(dataset, Answer):
             return dataset
-        if syntax.keeps_graphs:
-            written = dataset.serialize(format=syntax.rdflib, encoding="utf-8")
-        else:
-            from rdflib import Graph
-
-            union = Graph()
-            for graph in dataset.graphs():
-                union += graph
-            written = union.serialize(format=syntax.rdflib, encoding="utf-8")
-        return Answer(200, body=written, media_type=fmt.media_type)
+        return Answer(200, body=serialize_dataset(dataset, fmt.name), media_type=fmt.media_type)
 
     def dataset_of_graphs(self, timeout: float):
-        """Every graph bpograph serves, as an rdflib Dataset (one CONSTRUCT per graph), or the
+        """Every graph bpograph serves, as an rdflib Dataset whose default graph is their union
+        (as :func:`bpograph.dataset.load_shipped` makes it), one CONSTRUCT per graph; or the
         answer that says why not."""
         from rdflib import Dataset, URIRef
 
-        dataset = Dataset()
+        dataset = Dataset(default_union=True)
         for name in self._graphs():
             body = self._send("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
                               {"named-graph-uri": [name]}, results.NTRIPLES, timeout)
@@ -190,10 +182,6 @@ class RemoteBackend:
                 return body
             dataset.graph(URIRef(name)).parse(data=body, format="nt")
         return dataset
-
-    @property
-    def busy(self) -> int:
-        return 0
 
     def close(self) -> None:
         self.connection.close()
