@@ -85,9 +85,16 @@ def _encode_headers(headers: dict) -> dict:
     return {name: value.encode("utf-8") if not value.isascii() else value for name, value in headers.items()}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with server_process("--timeout", "3", log_path=tmp_path_factory.mktemp("fuzz") / "serve.log") as (base, supervisor):
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def server(request, tmp_path_factory):
+    """The same generated requests on each backend (over Virtuoso, the front-end's checks and
+    the store's own errors meet the same hostile input)."""
+    args, env = ("--timeout", "3"), None
+    if request.param == "virtuoso":
+        virtuoso = request.getfixturevalue("virtuoso")
+        request.getfixturevalue("remote_server")  # the store holds the shipped graph
+        args, env = (*args, "--backend", virtuoso.sparql), virtuoso.environment
+    with server_process(*args, log_path=tmp_path_factory.mktemp("fuzz") / "serve.log", env=env) as (base, supervisor):
         yield base, supervisor.pid
 
 

@@ -152,7 +152,7 @@ class RemoteBackend:
             self.stopped += 1
             return Answer(503, message=f"the store stopped the query at its time limit of {timeout:g} s "
                                        f"(the store says: {message})")
-        if 400 <= status < 500:
+        if 400 <= status < 500 or _query_fault(message):
             return Answer(400, message=f"the store refused the query: {message}")
         return Answer(502, message=f"the store failed on the query (HTTP {status}): {message}")
 
@@ -243,6 +243,17 @@ def _where_group(tokens: list) -> int | None:
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             return following.end if following is not None and following.kind == "{" else None
     return None
+
+
+#: SQLSTATE classes that put an error on the query, not the store (ISO SQL): 07 dynamic SQL
+#: (an argument missing), 22 data exception (division by zero, a value of the wrong type), 37
+#: and 42 syntax or access rule. A store that reports SQLSTATEs answers them with HTTP 500
+#: (Virtuoso: "Virtuoso 22012 Error SR084: Division by 0"), which is the query's fault.
+_QUERY_SQLSTATE = re.compile(r"^\S+ (?:07|22|37|42)[0-9A-Z]{3} Error\b")
+
+
+def _query_fault(message: str) -> bool:
+    return _QUERY_SQLSTATE.match(message) is not None
 
 
 def _first_line(text: str) -> str:
