@@ -461,3 +461,17 @@ def test_a_file_larger_than_one_upload_piece_loads_whole(virtuoso, remote_server
     assert done.returncode == 0, done.stderr
     assert "added 200000 triples" in done.stdout and time.monotonic() - started < 120
     assert cli("drop", graph, "--backend", virtuoso.sparql, env=virtuoso.environment).returncode == 0
+
+
+def test_a_fresh_store_takes_the_embedded_store_s_version(live_server, tmp_path):
+    """The README: a fresh store loaded with the shipped graph has the embedded store's version
+    string for the same files (so caches keyed on it agree). A Virtuoso of its own: the session's
+    has changed by imports."""
+    from virtuoso import running_virtuoso
+
+    with running_virtuoso(tmp_path / "fresh") as fresh, \
+            running_server("--backend", fresh.sparql, log_path=tmp_path / "fresh.log", env=fresh.environment) as base:
+        remote = json.loads(fetch("GET", base + "/healthz").body)
+    embedded = json.loads(fetch("GET", live_server + "/healthz").body)
+    assert remote["version"] == embedded["version"]
+    assert remote["triples"] == embedded["triples"]
