@@ -37,6 +37,9 @@ def analytic(units: int, rng: random.Random) -> list[tuple[str, str]]:
         ("NOT EXISTS", PREFIX + """SELECT (COUNT(?org) AS ?n) WHERE { ?org a bpo:Organisation
             FILTER NOT EXISTS { ?e bpo:client ?org } }"""),
         ("COUNT(*)", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        ("date range filter", PREFIX + """SELECT (COUNT(?e) AS ?n) WHERE { ?e bpo:startDate ?start
+            FILTER(?start >= "2015-01-01T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>
+                   && ?start < "2016-01-01T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>) }"""),
     ]
 
 

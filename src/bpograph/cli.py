@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -231,7 +232,8 @@ def import_(file: Path, graph: str, replace: bool, store_dir: Path, backend: str
         else:
             from .backends.oxigraph.store import import_file
 
-            change, total = import_file(store_dir, file, graph, replace=replace)
+            with _progress_bar("import") as progress:
+                change, total = import_file(store_dir, file, graph, replace=replace, progress=progress)
     except BpographError as exc:
         click.echo(f"bpograph import: cannot import {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -294,6 +296,28 @@ def _remote(command: str, backend: str, work):
 
     settings = Settings.from_env(backend=backend)
     connection = Connection(endpoints(settings))
+    try:
+        with _progress_bar(command) as progress:
+            return work(connection, settings.base_iri, progress)
+    except StoreUnavailable as exc:
+        raise InputError(connection.endpoints.name, exc.message) from None
+    except StoreError as exc:
+        raise InputError(connection.endpoints.name, str(exc)) from None
+    finally:
+        connection.close()
+
+
+def _serving_from(settings: Settings, dump) -> str:
+    """How the server processes reach the data, for the start-up line."""
+    if settings.backend:
+        return ""
+    return ", each with an in-memory copy" if dump is not None else ", sharing the store on disk"
+
+
+@contextlib.contextmanager
+def _progress_bar(command: str):
+    """A ``progress(done, total)`` callback that draws a bar on standard error when it is a
+    terminal (and does nothing otherwise)."""
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -306,15 +330,10 @@ def _remote(command: str, backend: str, work):
         bar.update(done - bar.pos)
 
     try:
-        return work(connection, settings.base_iri, progress)
-    except StoreUnavailable as exc:
-        raise InputError(connection.endpoints.name, exc.message) from None
-    except StoreError as exc:
-        raise InputError(connection.endpoints.name, str(exc)) from None
+        yield progress
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-        connection.close()
 
 
 def _emit(payload: bytes, output: Path | None) -> None:
@@ -381,7 +400,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
     import contextlib
 
     from .backends import open_store
-    from .backends.oxigraph.store import store_lock
+    from .backends.oxigraph.store import recover, store_lock
     from .serving.server import Supervisor, listen
 
     logging.basicConfig(level=logging.WARNING, format="bpograph serve: %(message)s")
@@ -420,6 +439,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
     lock = contextlib.ExitStack()
     try:
         if settings.store_dir:  # held while serving: an import refuses to write under a server
+            recover(Path(settings.store_dir))  # an import cut off: undone first, while nobody serves it
             lock.enter_context(store_lock(Path(settings.store_dir), exclusive=False))
         store = open_store(settings)
     except BpographError as exc:
@@ -437,7 +457,8 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         supervisor.start()
         click.echo(
             f"bpograph serve: {sum(store.graphs.values())} triples in {len(store.graphs)} graphs; "
-            f"{supervisor.size} server processes with {settings.threads} threads each; "
+            f"{supervisor.size} server processes with {settings.threads} threads each"
+            f"{_serving_from(settings, supervisor.dump)}; "
             f"SPARQL endpoint at http://{settings.host}:{sock.getsockname()[1]}/sparql",
             err=True,
         )

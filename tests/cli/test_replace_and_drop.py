@@ -85,10 +85,10 @@ import os, signal, sys
 import bpograph.backends.oxigraph.store as store
 moment = sys.argv[1]
 write = store._write_marker
-def killing(path, version, pending=None):
+def killing(path, version, pending=None, **more):
     if pending is None and moment == "after-commit":
         os.kill(os.getpid(), signal.SIGKILL)
-    write(path, version, pending)
+    write(path, version, pending, **more)
     if pending is not None and moment == "before-commit":
         os.kill(os.getpid(), signal.SIGKILL)
 store._write_marker = killing

@@ -1,6 +1,6 @@
 """Processes killed mid-work, full disks and concurrent writers lose nothing and mislead no cache:
 an import killed with SIGKILL at its most delicate moment leaves a store whose version moved on
-(no client gets 304 for changed data); an import under a server is refused; a full disk gives one
+(no client gets 304 for changed data), or, cut off in the bulk loader, the store as it was; an import under a server is refused; a full disk gives one
 line and exit status 2 and leaves the store as it was; the temporary store and dump of a killed
 supervisor are swept by the next server."""
 
@@ -26,10 +26,10 @@ import os, signal, sys
 import bpograph.backends.oxigraph.store as store
 moment = sys.argv[1]
 write = store._write_marker
-def killing(path, version, pending=None):
+def killing(path, version, pending=None, **more):
     if pending is None and moment == "after-commit":
         os.kill(os.getpid(), signal.SIGKILL)       # the data is in; the final marker is not
-    write(path, version, pending)
+    write(path, version, pending, **more)
     if pending is not None and moment == "before-commit":
         os.kill(os.getpid(), signal.SIGKILL)       # the marker says pending; the data is not in
 store._write_marker = killing
@@ -59,6 +59,29 @@ def data(tmp_path) -> Path:
 
 @pytest.mark.parametrize("moment", ["after-commit", "before-commit"])
 def test_an_import_killed_mid_write_leaves_no_stale_version(tmp_path, data, moment):
+    """Into a graph that holds triples (one transaction): all of the file or none of it, and a
+    version of its own either way."""
+    store = tmp_path / "store"
+    assert _bpograph("import", str(data), "--graph", "https://example.org/g", "--store", str(store)).returncode == 0
+    more = tmp_path / "more.ttl"
+    more.write_text("".join(f"<urn:t{n}> <urn:p> {n} .\n" for n in range(50)), encoding="utf-8")
+    etag_before, count_before = _etag_and_count(store, tmp_path / "one.log")
+    killed = subprocess.run([sys.executable, "-c", KILLED_IMPORT, moment, str(more), "--graph", "https://example.org/g",
+                             "--store", str(store)], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    etag_after, count_after = _etag_and_count(store, tmp_path / "two.log")
+    assert count_after == (100 if moment == "after-commit" else 50)  # all of the file or none of it
+    assert etag_after != etag_before  # a client holding the old ETag gets the data, not 304
+    with server_process("--store", str(store), log_path=tmp_path / "three.log") as (base, _):
+        reply = fetch("GET", base + "/sparql", params={"query": COUNT}, headers={"If-None-Match": etag_before})
+        assert reply.status == 200
+        assert fetch("GET", base + "/sparql", params={"query": COUNT}).headers["ETag"] == etag_after  # and it stays put
+
+
+@pytest.mark.parametrize("moment", ["after-commit", "before-commit"])
+def test_a_bulk_import_killed_mid_write_is_undone_with_its_version(tmp_path, data, moment):
+    """Into a new graph (the bulk loader, outside a transaction): undone when the store is next
+    opened, so the store is as it was, old version and all (its ETags still hold)."""
     store = tmp_path / "store"
     assert _bpograph("import", str(data), "--graph", "https://example.org/other", "--store", str(store)).returncode == 0
     etag_before, count_before = _etag_and_count(store, tmp_path / "one.log")
@@ -66,12 +89,10 @@ def test_an_import_killed_mid_write_leaves_no_stale_version(tmp_path, data, mome
                              "--store", str(store)], capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     etag_after, count_after = _etag_and_count(store, tmp_path / "two.log")
-    assert count_after == (50 if moment == "after-commit" else 0)  # all of the file or none of it
-    assert etag_after != etag_before  # a client holding the old ETag gets the data, not 304
+    assert count_after == count_before == 0 and etag_after == etag_before
     with server_process("--store", str(store), log_path=tmp_path / "three.log") as (base, _):
         reply = fetch("GET", base + "/sparql", params={"query": COUNT}, headers={"If-None-Match": etag_before})
-        assert reply.status == 200
-        assert fetch("GET", base + "/sparql", params={"query": COUNT}).headers["ETag"] == etag_after  # and it stays put
+        assert reply.status == 304
 
 
 def test_an_import_is_refused_while_a_server_serves_the_store(tmp_path, data):

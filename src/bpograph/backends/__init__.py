@@ -60,8 +60,10 @@ def open_remote(url: str) -> tuple[StoreInfo, Backend]:
 
 def prepare_processes(settings: Settings, store: StoreInfo) -> object | None:
     """What ``bpograph serve``'s supervisor prepares once for all its server processes: over the
-    embedded store with ``memory`` on, one dump that each process loads into memory."""
-    if settings.memory and not settings.update and not settings.backend:
+    embedded store with ``memory`` on and no more than ``memory_limit`` triples, one dump that
+    each process loads into memory."""
+    if settings.memory and not settings.update and not settings.backend and \
+            (store.union_triples or 0) <= settings.memory_limit:
         from .oxigraph.copies import write_dump
 
         return write_dump(store)
@@ -69,8 +71,8 @@ def prepare_processes(settings: Settings, store: StoreInfo) -> object | None:
 
 
 def release_prepared(prepared: object | None) -> None:
-    """Remove what :func:`prepare_processes` made."""
-    if prepared is not None:
+    """Remove what :func:`prepare_processes` made (a persistent store keeps its dump)."""
+    if prepared is not None and not prepared.kept:
         import os
 
         os.unlink(prepared.path)
@@ -100,7 +102,10 @@ def process_backend(settings: Settings, store: StoreInfo, prepared: object | Non
     if settings.backend:
         return _connect(settings, load=False)
     from .oxigraph.copies import open_for_process
+    from .oxigraph.plans import Facts
     from .oxigraph.runner import ThreadRunner
 
+    facts = Facts(union_triples=None if settings.update else store.union_triples,
+                  not_exists_as_minus=prepared is None)  # the on-disk store (no in-memory copy)
     return store, ThreadRunner(open_for_process(settings, store, prepared), settings.threads,
-                               on_overrun=on_overrun, on_long=on_long)
+                               on_overrun=on_overrun, on_long=on_long, facts=facts)

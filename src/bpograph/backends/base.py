@@ -78,6 +78,8 @@ class StoreInfo:
     linksets: dict[tuple[str, str], int] = field(default_factory=dict)
     """(link predicate, target namespace) -> number of links from the data to that namespace."""
     temporary: bool = True
+    union_triples: int | None = None
+    """Triples in the union of all graphs (what ``COUNT(*)`` over ``{ ?s ?p ?o }`` answers)."""
 
     def close(self) -> None:
         """Remove the store folder if bpograph created it."""

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from ...config import Settings
 from ...errors import InputError
 from ..base import StoreInfo
-from .store import TEMP_PREFIX
+from .store import TEMP_PREFIX, sweep_temporary
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class Dump:
 
     path: str
     graphs: tuple
+    kept: bool = False
+    """Whether the dump belongs to a persistent store (kept for its next start, not removed)."""
 
 
 def open_for_process(settings: Settings, store: StoreInfo, dump: Dump | None) -> ox.Store:
@@ -39,22 +41,44 @@ def open_for_process(settings: Settings, store: StoreInfo, dump: Dump | None) ->
     return memory
 
 
+#: A persistent store's dump, kept in its folder for the version in the name.
+KEPT = "bpograph-store-copy-{version}.nq"
+
+
 def write_dump(store: StoreInfo) -> Dump:
-    """The whole store as one N-Quads file, which each server process loads into memory."""
+    """The whole store as one N-Quads file, which each server process loads into memory. A
+    persistent store keeps it in its folder, so that the next start of the same version loads
+    the file again instead of writing it (a changed store has a new version, and the old file
+    goes)."""
     import tempfile
 
-    handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".nq")  # swept if we are killed
-    os.close(handle)
+    kept = not store.temporary and store.path is not None
+    if kept:
+        name = str(store.path / KEPT.format(version=store.version))
+        sweep_temporary(str(store.path))  # a dump cut off when its writer was killed
+        for old in store.path.glob(KEPT.format(version="*")):
+            if str(old) != name:
+                old.unlink(missing_ok=True)
     try:
         disk = ox.Store.read_only(str(store.path))
         try:
-            disk.dump(name, format=ox.RdfFormat.N_QUADS)
             graphs = tuple(disk.named_graphs())
+            if kept and os.path.exists(name):
+                return Dump(name, graphs, kept=True)
+            folder = str(store.path) if kept else None  # renamed into place: in the same file system
+            handle, temporary = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".nq", dir=folder)
+            os.close(handle)
+            try:
+                disk.dump(temporary, format=ox.RdfFormat.N_QUADS)
+                if kept:
+                    os.replace(temporary, name)
+            except BaseException:
+                os.unlink(temporary)
+                raise
         finally:
             del disk
     except OSError as exc:
-        os.unlink(name)
         full = exc.errno == errno.ENOSPC or "No space left on device" in str(exc)
         reason = "no space left on the device" if full else (exc.strerror or str(exc))
-        raise InputError(name, f"cannot write the data for the server processes: {reason}") from None
-    return Dump(name, graphs)
+        raise InputError(str(store.path), f"cannot write the data for the server processes: {reason}") from None
+    return Dump(name if kept else temporary, graphs, kept=kept)

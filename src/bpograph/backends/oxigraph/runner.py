@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from ..base import Answer, Request
 from .engine import execute
+from .plans import Facts
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,9 @@ class ThreadRunner:
     """
 
     def __init__(self, store, size: int, on_overrun: Callable[[], None],
-                 on_long: Callable[[int], None] | None = None) -> None:
+                 on_long: Callable[[int], None] | None = None, facts: Facts | None = None) -> None:
         self._store = store
+        self._facts = facts
         self._on_long = on_long or (lambda delta: None)
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._on_overrun = on_overrun
@@ -145,7 +147,7 @@ class ThreadRunner:
                 with self._lock:
                     self._running.add(job)
             try:
-                job.answer = execute(store, job.request)
+                job.answer = execute(store, job.request, self._facts)
             except Exception:  # an engine failure must still answer its request
                 log.exception("query failed")
                 job.answer = Answer(500, message="the query engine failed on this query")

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,19 +57,114 @@ def _clear(path: Path) -> None:
         shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
 
 
-def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False) -> tuple[int, int]:
+#: Formats whose files Oxigraph reads as a stream with nothing to check first (RDF/XML and
+#: JSON-LD are read whole: their entities and contexts are checked before any parser sees them).
+STREAMED = frozenset({"nt", "nquads", "turtle", "trig"})
+
+Progress = Callable[[int, int], None]
+
+
+def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
+                progress: Progress | None = None) -> tuple[int, int]:
     """Add ``file`` to the named graph ``graph`` of the persistent store at ``store_dir`` (made with
     the shipped graph if it does not exist yet); with ``replace``, the file's triples take the
     place of what the graphs it writes to held.
 
-    The file is parsed completely before the store is touched, so unreadable input changes
-    nothing, and the store changes in one transaction: all of the file or none of it.
+    Unreadable input changes nothing: the file is read completely before the store changes.
+    Into graphs that are new or empty, a file in a streamed format is read twice, as a stream:
+    once to check it, once by Oxigraph's bulk loader (memory does not grow with the file); an
+    import cut off meanwhile is undone when the store is next opened (those graphs were empty).
+    Into graphs that hold triples, the file is parsed into memory first and the store changes
+    in one transaction: all of the file or none of it.
 
+    :param progress: called with (bytes read, bytes to read) as the file is read.
     :return: (triples added, or the change in size when replacing; triples in the graph now)
     :raise InputError: ``graph`` is not an IRI, the file is unreadable, or the store is in use
         by a running server.
     """
     target = _graph_node(graph)
+    fmt_name = FORMATS.get(file.suffix.lower())
+    if fmt_name in STREAMED:
+        graphs = _check_stream(file, fmt_name, target, progress)  # raises before the store is opened
+        if _read_marker(store_dir) is None:
+            build_store(Settings(store_dir=str(store_dir)))
+        with store_lock(store_dir, exclusive=True):
+            store = ox.Store.read_only(str(store_dir))
+            try:
+                empty = all(_size(store, g) == 0 for g in graphs)
+            finally:
+                del store
+        if empty:
+            return _bulk_import(store_dir, file, fmt_name, target, sorted(graphs, key=str), progress)
+    return _transactional_import(store_dir, file, target, graph, replace)
+
+
+def _check_stream(file: Path, fmt_name: str, target: ox.NamedNode, progress: Progress | None) -> set:
+    """Parse ``file`` as a stream (nothing kept) and return the graphs it writes to.
+
+    :raise InputError: the file is unreadable or not valid RDF (with the line)."""
+    graphs = {target}
+    quads = fmt_name not in ("nt", "turtle")
+    try:
+        with _Reading(file, progress, passes=2) as stream:
+            for quad in ox.parse(stream, format=OX_FORMATS[fmt_name], base_iri=file_iri(file)):
+                if quads and quad.graph_name != ox.DefaultGraph():
+                    graphs.add(quad.graph_name)
+    except SyntaxError as exc:
+        raise InputError(str(file), *_position(str(exc))) from None
+    except OSError as exc:
+        raise InputError(str(file), exc.strerror or str(exc)) from None
+    return graphs
+
+
+def _bulk_import(store_dir: Path, file: Path, fmt_name: str, target: ox.NamedNode, graphs: list,
+                 progress: Progress | None) -> tuple[int, int]:
+    change = f"bulk:{target.value}:{file.resolve()}:{file.stat().st_size}"
+    with _writing(store_dir, change, undo=[g.value for g in graphs]) as store:
+        for named in graphs:
+            store.add_graph(named)  # an empty file still makes its (empty) graph
+        with _Reading(file, progress, passes=2, first=file.stat().st_size) as stream:
+            # a TriG or N-Quads file keeps its own named graphs; its default graph goes to ``target``
+            store.bulk_load(stream, format=OX_FORMATS[fmt_name], base_iri=file_iri(file), to_graph=target) \
+                if fmt_name in ("nt", "turtle") else _bulk_quads(store, stream, fmt_name, file, target)
+        after = _size(store, target)
+    return after, after
+
+
+def _bulk_quads(store: ox.Store, stream, fmt_name: str, file: Path, target: ox.NamedNode) -> None:
+    default = ox.DefaultGraph()
+    store.bulk_extend(q if q.graph_name != default else ox.Quad(q.subject, q.predicate, q.object, target)
+                      for q in ox.parse(stream, format=OX_FORMATS[fmt_name], base_iri=file_iri(file)))
+
+
+class _Reading:
+    """A file opened for reading that reports how far it has been read (over ``passes`` reads
+    of it, ``first`` bytes already read in earlier passes)."""
+
+    def __init__(self, path: Path, progress: Progress | None, passes: int = 1, first: int = 0) -> None:
+        self._path, self._progress, self._first = path, progress, first
+        self._total = path.stat().st_size * passes
+        self._done = first
+
+    def __enter__(self) -> _Reading:
+        self._file = open(self._path, "rb")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._done += len(data)
+        if self._progress is not None:
+            self._progress(self._done, self._total)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+
+def _transactional_import(store_dir: Path, file: Path, target: ox.NamedNode, graph: str, replace: bool) -> tuple[int, int]:
     staging = ox.Store()
     _load(staging, file, target, hashlib.sha256())  # raises before the store is opened
     # a TriG or N-Quads file keeps its own named graphs; its default graph goes to ``graph``
@@ -119,7 +214,8 @@ def _graph_node(graph: str) -> ox.NamedNode:
 
 
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    [row] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return int(row["n"].value)
 
 
 def _insert_data(quads: list[ox.Quad]) -> str:
@@ -132,10 +228,13 @@ def _insert_data(quads: list[ox.Quad]) -> str:
 
 
 @contextmanager
-def _writing(store_dir: Path, change: str) -> Iterator[ox.Store]:
+def _writing(store_dir: Path, change: str, undo: list[str] | None = None) -> Iterator[ox.Store]:
     """The store opened for writing under its exclusive lock, with a pending marker written
-    before the data may change and the final one after (see :func:`_write_marker`)."""
+    before the data may change and the final one after (see :func:`_write_marker`). ``undo``
+    names graphs that are empty now and that the change fills outside a transaction: if it is
+    cut off, the next opening drops them (:func:`open_existing`)."""
     with store_lock(store_dir, exclusive=True):
+        _undo(store_dir)  # a bulk import cut off before this change
         try:
             store = ox.Store(str(store_dir))
         except OSError as exc:
@@ -143,9 +242,11 @@ def _writing(store_dir: Path, change: str) -> Iterator[ox.Store]:
         old = _read_marker(store_dir)["version"]
         version = hashlib.sha256(f"{old}:{change}".encode()).hexdigest()[:20]
         try:
-            _write_marker(store_dir, old, pending=version)  # from here the data may change
+            _write_marker(store_dir, old, pending=version, undo=undo)  # from here the data may change
             yield store
             store.flush()
+            # counted now, so that the next start need not (the figures carry the new version)
+            _write_statistics(store_dir, version, BASE, _statistics(store, BASE))
         except OSError as exc:
             raise _no_space(store_dir, exc) from None
         finally:
@@ -175,13 +276,15 @@ def _read_marker(path: Path) -> dict | None:
         return None
 
 
-def _write_marker(path: Path, version: str, pending: str | None = None) -> None:
+def _write_marker(path: Path, version: str, pending: str | None = None, undo: list[str] | None = None) -> None:
     """Write the marker whole or not at all (a temporary file renamed over it). With ``pending``,
     the data may be changing to that version: a store opened while the marker says so cannot
     know which of the two it holds, and takes a version neither had (:func:`open_existing`)."""
     record = {"version": version, "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if pending:
         record["pending"] = pending
+    if pending and undo:
+        record["undo"] = undo
     temporary = path / (MARKER + ".tmp")
     with open(temporary, "w", encoding="utf-8") as stream:
         stream.write(json.dumps(record))
@@ -246,19 +349,51 @@ def open_existing(path: Path, base: str = BASE) -> StoreInfo:
     If an import was cut off (its marker still says "pending"), the data may or may not hold its
     change: the store takes a version of its own then, so that no cached answer of either state
     is revalidated against it."""
+    recover(path)
     marker = _read_marker(path)
     if marker.get("pending"):
         version = hashlib.sha256(f"{marker['version']}:{marker['pending']}:recovered".encode()).hexdigest()[:20]
         _write_marker(path, version)
         marker = _read_marker(path)
-    store = ox.Store.read_only(str(path))
+    figures = _read_statistics(path, marker["version"], base)
+    if figures is None:
+        store = ox.Store.read_only(str(path))
+        try:
+            figures = _statistics(store, base)
+        finally:
+            del store
+        _write_statistics(path, marker["version"], base, figures)
+    return StoreInfo(path=path, version=marker["version"], built=datetime.fromisoformat(marker["built"]),
+                     temporary=False, **figures)
+
+
+def recover(path: Path) -> None:
+    """Undo a bulk import that was cut off (its marker lists the graphs it was filling, which
+    were empty before it): the store is then as it was, with its version. Needs the store alone;
+    left for later if anyone uses it meanwhile."""
+    marker = _read_marker(path)
+    if not (marker and marker.get("pending") and marker.get("undo")):
+        return
     try:
-        graphs = _count_graphs(store)
-        classes, properties, linksets = _describe(store, base)
+        with store_lock(path, exclusive=True):
+            _undo(path)
+    except (InputError, OSError):
+        pass
+
+
+def _undo(path: Path) -> None:
+    """Under the exclusive lock: drop the graphs of a cut-off bulk import, if one was."""
+    marker = _read_marker(path)
+    if not (marker and marker.get("pending") and marker.get("undo")):
+        return
+    store = ox.Store(str(path))
+    try:
+        for graph in marker["undo"]:
+            store.remove_graph(ox.NamedNode(graph))
+        store.flush()
     finally:
         del store
-    return StoreInfo(path=path, version=marker["version"], built=datetime.fromisoformat(marker["built"]),
-                     graphs=graphs, classes=classes, properties=properties, linksets=linksets, temporary=False)
+    _write_marker(path, marker["version"])
 
 
 def build_store(settings: Settings) -> StoreInfo:
@@ -291,11 +426,11 @@ def build_store(settings: Settings) -> StoreInfo:
         for iri, name in settings.graphs:
             _load(store, Path(name), ox.NamedNode(iri), digest)
         store.flush()
-        graphs = _count_graphs(store)
-        classes, properties, linksets = _describe(store, settings.base_iri)
+        figures = _statistics(store, settings.base_iri)
         del store  # release the write lock so that workers can open the store read-only
         if not temporary:
             _write_marker(path, digest.hexdigest()[:20])
+            _write_statistics(path, digest.hexdigest()[:20], settings.base_iri, figures)
     except OSError as exc:
         shutil.rmtree(path, ignore_errors=True) if temporary else _clear(path)
         raise _no_space(path, exc) from None
@@ -306,12 +441,45 @@ def build_store(settings: Settings) -> StoreInfo:
         path=path,
         version=digest.hexdigest()[:20],
         built=datetime.now(timezone.utc).replace(microsecond=0),
-        graphs=graphs,
-        classes=classes,
-        properties=properties,
-        linksets=linksets,
         temporary=temporary,
+        **figures,
     )
+
+
+STATISTICS = "bpograph-store-statistics.json"
+
+
+def _statistics(store: ox.Store, base: str) -> dict:
+    """The figures a server states about the store (StoreInfo's fields): triples per graph and in
+    the union, distinct classes and properties, linksets. They take whole-store scans (seconds
+    at 10M triples), so a persistent store keeps them beside its marker."""
+    classes, properties, linksets = _describe(store, base)
+    union = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    return {"graphs": _count_graphs(store), "classes": classes, "properties": properties, "linksets": linksets,
+            "union_triples": int(next(iter(union))["n"].value)}
+
+
+def _write_statistics(path: Path, version: str, base: str, figures: dict) -> None:
+    record = {"version": version, "base": base, **figures,
+              "linksets": [[p, namespace, n] for (p, namespace), n in figures["linksets"].items()]}
+    temporary = path / (STATISTICS + ".tmp")
+    try:
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, path / STATISTICS)
+    except OSError:
+        pass  # a read-only folder: the figures are counted again next time
+
+
+def _read_statistics(path: Path, version: str, base: str) -> dict | None:
+    """The kept figures, if they are this version's (an import changes the version)."""
+    try:
+        record = json.loads((path / STATISTICS).read_text(encoding="utf-8"))
+        if record.pop("version") != version or record.pop("base") != base:
+            return None
+        record["linksets"] = {(p, namespace): n for p, namespace, n in record["linksets"]}
+        return record
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 #: VoID linksets count the links made with the mapping predicates (the namespaces module's list).

@@ -1,0 +1,138 @@
+"""Each query of the mixes alone, on bpograph and on Virtuoso, in one run, with ratios.
+
+    python benchmarks/queries.py --triples 1000000 > queries.md
+
+The same generated data goes to Virtuoso 7 (Debian's virtuoso-opensource, installed with
+apt-get when absent, bulk-loaded with ``ld_dir`` + ``rdf_loader_run``) and to ``bpograph serve``
+(its defaults: in-memory copies; and ``--store DIR --on-disk``, the shared on-disk store).
+Each query runs over HTTP at concurrency 1: one warm-up, then ``--repeat`` timed runs, the
+median reported. Virtuoso answers in its own default graph (everything it holds); bpograph in
+its union default graph. Both must give the same count or row total, or the run stops.
+Everything listens on loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from generate import PER_UNIT  # noqa: E402
+from mixes import MIXES  # noqa: E402
+from remote import GRAPH, ensure_installed, isql  # noqa: E402
+from run import BPOGRAPH, wait  # noqa: E402
+
+
+def timed(endpoint: str, query: str, repeat: int) -> tuple[float, list]:
+    """Median seconds of ``repeat`` runs (after one warm-up), and the answer's rows."""
+    url = endpoint + "?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+    seconds = []
+    rows: list = []
+    for run in range(repeat + 1):
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=600) as response:
+            body = response.read()
+        if run:
+            seconds.append(time.monotonic() - started)
+        if "json" in response.headers.get("Content-Type", ""):
+            rows = json.loads(body)["results"]["bindings"]
+        else:  # N-Triples: one triple per line
+            rows = [line for line in body.splitlines() if line.strip()]
+    return statistics.median(seconds), rows
+
+
+def answer_of(rows: list) -> str:
+    """What two stores must agree on: a single count's value, else the number of rows."""
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return next(iter(rows[0].values()))["value"]
+    return f"{len(rows)} rows"
+
+
+def main() -> None:
+    from virtuoso import running_virtuoso
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--buffers", type=int, default=340_000, help="Virtuoso's page cache, 8 KB pages")
+    parser.add_argument("--port", type=int, default=18095)
+    parser.add_argument("--data", help="an N-Triples file made by generate.py (default: generate one)")
+    args = parser.parse_args()
+    ensure_installed()
+    work = Path(tempfile.mkdtemp(prefix="bpograph-bench-queries-"))
+    data = work / "data" / "bench.nt"
+    data.parent.mkdir()
+    for folder in ("ontology", "data", "shapes"):  # Virtuoso gets the shipped graph too
+        for shipped in (HERE.parent / folder).glob("*.ttl"):
+            shutil.copyfile(shipped, data.parent / f"{folder}-{shipped.name}")
+    if args.data:
+        shutil.copyfile(args.data, data)
+    else:
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--triples", str(args.triples), "-o", str(data)], check=True)
+    units = max(1, args.triples // PER_UNIT)
+    queries = [(mix, name, query) for mix, make in MIXES.items() for name, query in make(units, __import__("random").Random(11))]
+    results: dict[str, dict[str, float]] = {}
+    answers: dict[str, dict[str, str]] = {}
+    systems = {
+        "bpograph": ["--data", str(data)],
+        "bpograph --on-disk": ["--store", str(work / "store"), "--data", str(data), "--on-disk"],
+    }
+    try:
+        with running_virtuoso(work / "virtuoso", buffers=args.buffers, allowed=(str(data.parent),)) as store:
+            isql(store, f"ld_dir('{data.parent}', 'bench.nt', '{GRAPH}')", f"ld_dir('{data.parent}', '*.ttl', '{GRAPH}/shipped')",
+                 "rdf_loader_run()", "checkpoint")
+            for mix, name, query in queries:
+                seconds, rows = timed(store.sparql, query, args.repeat)
+                results.setdefault(name, {})["virtuoso"] = seconds
+                answers.setdefault(name, {})["virtuoso"] = answer_of(rows)
+                print(f"virtuoso {name}: {seconds * 1000:.1f} ms", file=sys.stderr)
+        for system, extra in systems.items():
+            process = subprocess.Popen([sys.executable, *BPOGRAPH, "--port", str(args.port), *extra],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait(f"http://127.0.0.1:{args.port}/healthz", process, 3600)
+                for mix, name, query in queries:
+                    seconds, rows = timed(f"http://127.0.0.1:{args.port}/sparql", query, args.repeat)
+                    results[name][system] = seconds
+                    answers[name][system] = answer_of(rows)
+                    print(f"{system} {name}: {seconds * 1000:.1f} ms", file=sys.stderr)
+            finally:
+                process.terminate()
+                process.wait(timeout=60)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(report(queries, results, answers, args))
+
+
+def report(queries, results, answers, args) -> str:
+    lines = [f"Each query alone over HTTP, {args.triples:,} generated triples, median of {args.repeat} runs after a warm-up.", "",
+             "| mix | query | Virtuoso ms | bpograph ms | ratio | bpograph --on-disk ms | ratio | answers |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for mix, name, _ in queries:
+        cells = results[name]
+        virtuoso = cells["virtuoso"]
+        same = "same" if len(set(answers[name].values())) == 1 else " / ".join(f"{k}: {v}" for k, v in answers[name].items())
+        lines.append(f"| {mix} | {name} | {virtuoso * 1000:.1f} | {cells['bpograph'] * 1000:.1f} | "
+                     f"{cells['bpograph'] / virtuoso:.2f}x | {cells['bpograph --on-disk'] * 1000:.1f} | "
+                     f"{cells['bpograph --on-disk'] / virtuoso:.2f}x | {same} |")
+    lines.append("")
+    lines.append("A ratio is bpograph's time over Virtuoso's: below 1 bpograph is faster. Virtuoso's COUNT(*) "
+                 "also counts its own system graphs.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
