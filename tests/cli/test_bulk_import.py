@@ -144,3 +144,11 @@ def test_a_terminal_shows_a_progress_bar(store, big):
     text = output.decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "bpograph import" in text and "100%" in text and f"added 60000 triples to <{GRAPH}>" in text
+
+
+def test_a_broken_file_makes_no_store(tmp_path):
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<urn:a> <urn:p> "1" .\n<urn:a> <urn:p "2" .\n', encoding="utf-8")
+    result = bpograph("import", str(broken), "--graph", GRAPH, "--store", str(tmp_path / "new-store"))
+    assert result.returncode == 2 and "broken.nt, line 2" in result.stderr
+    assert not (tmp_path / "new-store").exists()

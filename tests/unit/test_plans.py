@@ -275,3 +275,12 @@ def test_the_engine_answers_a_count_from_the_figures_it_is_given():
     assert through.status == 200 and b'"41"' in through.body
     plain = execute(store, QueryRequest(query=COUNT, **ask))
     assert plain.status == 200 and b'"4"' in plain.body
+
+
+def test_the_store_figure_is_what_the_engine_counts():
+    """The figure a store keeps (the sum of its graphs' counts) is COUNT(*) over the union."""
+    from bpograph.backends.oxigraph.store import _statistics
+
+    store = duplicated_store()
+    [row] = store.query(COUNT, use_default_graph_as_union=True)
+    assert _statistics(store, "https://w3id.org/bpograph/")["union_triples"] == int(row["n"].value) == 4
