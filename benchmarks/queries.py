@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import statistics
 import subprocess
@@ -62,8 +63,6 @@ def answer_of(rows: list) -> str:
 
 
 def main() -> None:
-    from virtuoso import running_virtuoso
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -71,6 +70,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18095)
     parser.add_argument("--data", help="an N-Triples file made by generate.py (default: generate one)")
     args = parser.parse_args()
+    print(compare(args.triples, args.repeat, args.buffers, args.port, args.data))
+
+
+def compare(triples: int, repeat: int = 5, buffers: int = 340_000, port: int = 18095, given: str | None = None) -> str:
+    """The per-query table (Markdown) for ``triples`` generated triples (or the file ``given``)."""
+    from virtuoso import running_virtuoso
+
     ensure_installed()
     work = Path(tempfile.mkdtemp(prefix="bpograph-bench-queries-"))
     data = work / "data" / "bench.nt"
@@ -78,12 +84,12 @@ def main() -> None:
     for folder in ("ontology", "data", "shapes"):  # Virtuoso gets the shipped graph too
         for shipped in (HERE.parent / folder).glob("*.ttl"):
             shutil.copyfile(shipped, data.parent / f"{folder}-{shipped.name}")
-    if args.data:
-        shutil.copyfile(args.data, data)
+    if given:
+        shutil.copyfile(given, data)
     else:
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--triples", str(args.triples), "-o", str(data)], check=True)
-    units = max(1, args.triples // PER_UNIT)
-    queries = [(mix, name, query) for mix, make in MIXES.items() for name, query in make(units, __import__("random").Random(11))]
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--triples", str(triples), "-o", str(data)], check=True)
+    units = max(1, triples // PER_UNIT)
+    queries = [(mix, name, query) for mix, make in MIXES.items() for name, query in make(units, random.Random(11))]
     results: dict[str, dict[str, float]] = {}
     answers: dict[str, dict[str, str]] = {}
     systems = {
@@ -91,21 +97,21 @@ def main() -> None:
         "bpograph --on-disk": ["--store", str(work / "store"), "--data", str(data), "--on-disk"],
     }
     try:
-        with running_virtuoso(work / "virtuoso", buffers=args.buffers, allowed=(str(data.parent),)) as store:
+        with running_virtuoso(work / "virtuoso", buffers=buffers, allowed=(str(data.parent),)) as store:
             isql(store, f"ld_dir('{data.parent}', 'bench.nt', '{GRAPH}')", f"ld_dir('{data.parent}', '*.ttl', '{GRAPH}/shipped')",
                  "rdf_loader_run()", "checkpoint")
             for mix, name, query in queries:
-                seconds, rows = timed(store.sparql, query, args.repeat)
+                seconds, rows = timed(store.sparql, query, repeat)
                 results.setdefault(name, {})["virtuoso"] = seconds
                 answers.setdefault(name, {})["virtuoso"] = answer_of(rows)
                 print(f"virtuoso {name}: {seconds * 1000:.1f} ms", file=sys.stderr)
         for system, extra in systems.items():
-            process = subprocess.Popen([sys.executable, *BPOGRAPH, "--port", str(args.port), *extra],
+            process = subprocess.Popen([sys.executable, *BPOGRAPH, "--port", str(port), *extra],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                wait(f"http://127.0.0.1:{args.port}/healthz", process, 3600)
+                wait(f"http://127.0.0.1:{port}/healthz", process, 3600)
                 for mix, name, query in queries:
-                    seconds, rows = timed(f"http://127.0.0.1:{args.port}/sparql", query, args.repeat)
+                    seconds, rows = timed(f"http://127.0.0.1:{port}/sparql", query, repeat)
                     results[name][system] = seconds
                     answers[name][system] = answer_of(rows)
                     print(f"{system} {name}: {seconds * 1000:.1f} ms", file=sys.stderr)
@@ -114,11 +120,11 @@ def main() -> None:
                 process.wait(timeout=60)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(report(queries, results, answers, args))
+    return report(queries, results, answers, triples, repeat)
 
 
-def report(queries, results, answers, args) -> str:
-    lines = [f"Each query alone over HTTP, {args.triples:,} generated triples, median of {args.repeat} runs after a warm-up.", "",
+def report(queries, results, answers, triples: int, repeat: int) -> str:
+    lines = [f"Each query alone over HTTP, {triples:,} generated triples, median of {repeat} runs after a warm-up.", "",
              "| mix | query | Virtuoso ms | bpograph ms | ratio | bpograph --on-disk ms | ratio | answers |",
              "|---|---|---:|---:|---:|---:|---:|---|"]
     for mix, name, _ in queries:

@@ -2,6 +2,7 @@
 the same WSGI server, in the same run, at concurrency 1 and 8, with wrk.
 
     python benchmarks/run.py --triples 1000000 --duration 10 > results.md
+    python benchmarks/run.py --systems floor,floor-prefork,bpograph --peers > results.md   # issue 11's figures
 
 Needs: wrk (Debian package), rdflib-endpoint and uvicorn (pip install -e '.[bench]').
 Each system runs alone while it is measured (2 cores: wrk and the server share them).
@@ -115,6 +116,10 @@ def main() -> None:
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the median (by requests/s) is reported")
+    parser.add_argument("--peers", action="store_true",
+                        help="also each query alone against Virtuoso (installed with apt-get when absent), and the "
+                             "store's import, start-up and memory against pyoxigraph's loader (benchmarks/queries.py, store.py)")
+    parser.add_argument("--large", type=int, default=10_000_000, help="with --peers: the larger store of the start-up figures")
     parser.add_argument("--per-query", action="store_true",
                         help="instead of the wrk mixes, time each analytic query alone on each system")
     args = parser.parse_args()
@@ -152,6 +157,16 @@ def main() -> None:
                 process.kill()
                 process.wait()
     print(per_query_report(timings) if args.per_query else report(rows, args))
+    if args.peers:
+        from queries import compare
+        from store import measure_sizes
+        from store import report as store_report
+
+        os.unlink(data)
+        print("\n## Each query against Virtuoso\n")
+        print(compare(args.triples))
+        print("\n## Import, start-up and memory\n")
+        print(store_report(measure_sizes((args.triples, args.large), args.port + 7)))
 
 
 def per_query_report(timings: dict[str, dict[str, float]]) -> str:

@@ -116,19 +116,23 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=0, help="also a larger store (e.g. 10000000)")
     parser.add_argument("--port", type=int, default=18097)
     args = parser.parse_args()
+    print(report(measure_sizes((args.triples, args.large), args.port)))
+
+
+def measure_sizes(sizes, port: int = 18097) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="bpograph-bench-store-"))
     facts: dict[str, float] = {}
     try:
-        for triples in (t for t in (args.triples, args.large) if t):
+        for triples in (t for t in sizes if t):
             data = work / f"bench-{triples}.nt"
             subprocess.run([sys.executable, str(HERE / "generate.py"), "--triples", str(triples), "-o", str(data)], check=True)
-            facts.update(measure(data, work, triples, args.port))
+            facts.update(measure(data, work, triples, port))
             data.unlink()
             for name, value in facts.items():
                 print(f"{name}: {value:.2f}", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(report(facts))
+    return facts
 
 
 def report(facts: dict[str, float]) -> str:
