@@ -307,11 +307,11 @@ def _remote(command: str, backend: str, work):
         connection.close()
 
 
-def _serving_from(settings: Settings, dump) -> str:
+def _serving_from(settings: Settings, copying) -> str:
     """How the server processes reach the data, for the start-up line."""
     if settings.backend:
         return ""
-    return ", each with an in-memory copy" if dump is not None else ", sharing the store on disk"
+    return ", each copying the store into memory" if copying is not None else ", sharing the store on disk"
 
 
 @contextlib.contextmanager
@@ -458,7 +458,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         click.echo(
             f"bpograph serve: {sum(store.graphs.values())} triples in {len(store.graphs)} graphs; "
             f"{supervisor.size} server processes with {settings.threads} threads each"
-            f"{_serving_from(settings, supervisor.dump)}; "
+            f"{_serving_from(settings, supervisor.prepared)}; "
             f"SPARQL endpoint at http://{settings.host}:{sock.getsockname()[1]}/sparql",
             err=True,
         )

@@ -55,6 +55,8 @@ def store(tmp_path) -> Path:
     small = tmp_path / "small.ttl"
     small.write_text("<urn:a> <urn:p> 1 .\n", encoding="utf-8")
     assert bpograph("import", str(small), "--graph", OTHER, "--store", str(path)).returncode == 0
+    record = marker(path)  # dated in the past, so that a marker written again would show
+    (path / "bpograph-store.json").write_text(json.dumps({**record, "built": "2020-01-01T00:00:00+00:00"}))
     return path
 
 
@@ -64,13 +66,13 @@ def store(tmp_path) -> Path:
     (".nq", '<urn:a> <urn:p> "1" <urn:g> .\n<urn:b> <urn:p> "open .\n', 2),
 ])
 def test_a_broken_file_in_a_streamed_format_changes_nothing(store, tmp_path, suffix, body, line):
-    before, version = held(store), marker(store)["version"]
+    before, version, built = held(store), marker(store)["version"], marker(store)["built"]
     broken = tmp_path / f"broken{suffix}"
     broken.write_text(body, encoding="utf-8")
     result = bpograph("import", str(broken), "--graph", GRAPH, "--store", str(store))
     assert result.returncode == 2 and f"broken{suffix}, line {line}" in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert held(store) == before and marker(store)["version"] == version
+    assert held(store) == before and (marker(store)["version"], marker(store)["built"]) == (version, built)
 
 
 def test_a_file_into_a_new_graph_loads_whole(store, big):
@@ -106,7 +108,7 @@ main()
 
 @pytest.mark.parametrize("opener", ["import", "serve"])
 def test_an_import_killed_mid_load_is_undone_when_the_store_is_next_opened(store, big, tmp_path, opener):
-    before, version = held(store), marker(store)["version"]
+    before, version, built = held(store), marker(store)["version"], marker(store)["built"]
     killed = subprocess.run([sys.executable, "-c", KILLED, "import", str(big), "--graph", GRAPH, "--store", str(store)],
                             capture_output=True, text=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
@@ -121,7 +123,8 @@ def test_an_import_killed_mid_load_is_undone_when_the_store_is_next_opened(store
 
         with running_server("--store", str(store), log_path=tmp_path / "serve.log"):
             pass
-        assert held(store) == before and marker(store)["version"] == version and "pending" not in marker(store)
+        assert held(store) == before and "pending" not in marker(store)
+        assert (marker(store)["version"], marker(store)["built"]) == (version, built)  # as it was, date and all
 
 
 def test_a_terminal_shows_a_progress_bar(store, big):

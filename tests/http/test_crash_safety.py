@@ -1,8 +1,8 @@
 """Processes killed mid-work, full disks and concurrent writers lose nothing and mislead no cache:
 an import killed with SIGKILL at its most delicate moment leaves a store whose version moved on
-(no client gets 304 for changed data), or, cut off in the bulk loader, the store as it was; an import under a server is refused; a full disk gives one
-line and exit status 2 and leaves the store as it was; the temporary store and dump of a killed
-supervisor are swept by the next server."""
+(no client gets 304 for changed data), or, cut off in the bulk loader, the store as it was; an
+import under a server is refused; a full disk gives one line and exit status 2 and leaves the
+store as it was; the temporary store of a killed supervisor is swept by the next server."""
 
 from __future__ import annotations
 
@@ -150,13 +150,13 @@ def test_a_killed_supervisor_leaves_nothing_behind_the_next_server(tmp_path):
     temporary.mkdir()
     env = {"TMPDIR": str(temporary)}
     with server_process(log_path=tmp_path / "one.log", env=env) as (_, supervisor):
-        assert len(list(temporary.glob("bpograph-*"))) == 2  # the store and the dump
+        assert len(list(temporary.glob("bpograph-*"))) == 1  # the store (the processes copy it from there)
         os.kill(supervisor.pid, signal.SIGKILL)
         supervisor.wait(10)
     time.sleep(0.5)  # its server processes die with it
     left = sorted(p.name for p in temporary.glob("bpograph-*"))
-    assert len(left) == 2, left
+    assert len(left) == 1, left
     with server_process(log_path=tmp_path / "two.log", env=env) as (_, supervisor):
         now = sorted(p.name for p in temporary.glob("bpograph-*"))
-        assert len(now) == 2 and not set(now) & set(left), (left, now)
+        assert len(now) == 1 and not set(now) & set(left), (left, now)
         assert all(str(supervisor.pid) in name for name in now)

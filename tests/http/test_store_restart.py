@@ -1,13 +1,15 @@
-"""A persistent store starts without redoing what it did before (issue 11): its figures (triples
-per graph, VoID) and the copy its server processes load are kept in its folder for its version;
-an import makes new ones. A store above ``memory_limit`` is served from disk, where NOT EXISTS
-runs as MINUS; every answer stays the one the engine gives for the query as written."""
+"""A server answers at once (issue 11): its processes serve the on-disk store from the start and
+put an in-memory copy in its place once made; a store above ``memory_limit`` stays on disk,
+where NOT EXISTS runs as MINUS. A persistent store keeps its figures (triples per graph, VoID)
+for its version, counted by the import that made it, so a start counts nothing. Every answer
+stays the one the engine gives for the query as written."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 
 from http_client import fetch
 from serving import running_server
@@ -33,24 +35,36 @@ def count(base: str, query: str = COUNT) -> int:
 
 
 def kept(store):
-    return {p.name: p.stat().st_mtime_ns for p in store.iterdir()
-            if p.name.startswith(("bpograph-store-copy-", "bpograph-store-statistics"))}
+    return {p.name: p.stat().st_mtime_ns for p in store.iterdir() if p.name.startswith("bpograph-store-statistics")}
 
 
-def test_a_second_start_reuses_the_figures_and_the_copy(tmp_path):
+def serving(base: str) -> str:
+    return json.loads(fetch("GET", base + "/healthz").body)["serving"]
+
+
+def until_copied(base: str, seconds: float = 60) -> None:
+    """Wait until both server processes answer from their in-memory copies."""
+    deadline, seen = time.monotonic() + seconds, 0
+    while seen < 6:
+        assert time.monotonic() < deadline, "the in-memory copies did not take over"
+        seen = seen + 1 if serving(base) == "in-memory copy" else 0
+        time.sleep(0.05)
+
+
+def test_a_second_start_reuses_the_figures(tmp_path):
     store = tmp_path / "store"
     with running_server("--store", str(store), log_path=tmp_path / "first.log") as base:
         first = count(base)
         assert first == count(base, COUNTED)
-    version = json.loads((store / "bpograph-store.json").read_text())["version"]
     files = kept(store)
-    assert set(files) == {"bpograph-store-statistics.json", f"bpograph-store-copy-{version}.nq"}
+    version = json.loads((store / "bpograph-store.json").read_text())["version"]
+    assert json.loads((store / "bpograph-store-statistics.json").read_text())["version"] == version
     with running_server("--store", str(store), log_path=tmp_path / "second.log") as base:
         assert count(base) == first == count(base, COUNTED)
-    assert kept(store) == files  # neither was written again
+    assert kept(store) == files  # not counted again
 
 
-def test_an_import_makes_new_figures_and_a_new_copy(tmp_path):
+def test_an_import_counts_the_figures_for_the_next_start(tmp_path):
     store = tmp_path / "store"
     with running_server("--store", str(store), log_path=tmp_path / "first.log") as base:
         first = count(base)
@@ -60,20 +74,37 @@ def test_an_import_makes_new_figures_and_a_new_copy(tmp_path):
                            "--store", str(store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     version = json.loads((store / "bpograph-store.json").read_text())["version"]
+    assert json.loads((store / "bpograph-store-statistics.json").read_text())["version"] == version
+    files = kept(store)
     with running_server("--store", str(store), log_path=tmp_path / "second.log") as base:
         assert count(base) == first + 3 == count(base, COUNTED)
-    assert [name for name in kept(store) if name.startswith("bpograph-store-copy-")] == [f"bpograph-store-copy-{version}.nq"]
+    assert kept(store) == files
 
 
-def test_above_the_memory_limit_the_store_is_served_from_disk_with_the_same_answers(tmp_path):
+def test_a_server_answers_from_disk_at_once_and_from_memory_once_copied(tmp_path):
+    data = tmp_path / "data.nt"
+    with open(data, "w", encoding="utf-8") as stream:
+        for i in range(500_000):
+            stream.write(f"<http://example.org/s{i % 5000}> <http://example.org/p{i % 7}> \"{i}\" .\n")
+    with running_server("--data", str(data), log_path=tmp_path / "serve.log") as base:
+        early = serving(base)
+        answers = (rows(base, NOT_EXISTS), count(base), count(base, COUNTED))
+        until_copied(base)
+        assert early == "on-disk store"  # it answered before its copy was made
+        assert (rows(base, NOT_EXISTS), count(base), count(base, COUNTED)) == answers
+        assert answers[1] == answers[2] > 500_000
+
+
+def test_above_the_memory_limit_the_store_stays_on_disk_with_the_same_answers(tmp_path):
     store = tmp_path / "store"
     with running_server("--store", str(store), log_path=tmp_path / "disk.log", env={"BPOGRAPH_MEMORY_LIMIT": "1000"}) as base:
         on_disk = rows(base, NOT_EXISTS)
         assert on_disk == rows(base, NOT_EXISTS_AS_WRITTEN) and len(on_disk) > 3
         total = count(base)
         assert total == count(base, COUNTED)
-    assert not [name for name in kept(store) if name.startswith("bpograph-store-copy-")]  # no copy was made
+        time.sleep(1)
+        assert {serving(base) for _ in range(10)} == {"on-disk store"}
     with running_server("--store", str(store), log_path=tmp_path / "memory.log") as base:
+        until_copied(base)
         assert rows(base, NOT_EXISTS) == on_disk == rows(base, NOT_EXISTS_AS_WRITTEN)
         assert count(base) == total
-    assert [name for name in kept(store) if name.startswith("bpograph-store-copy-")]

@@ -59,23 +59,13 @@ def open_remote(url: str) -> tuple[StoreInfo, Backend]:
 
 
 def prepare_processes(settings: Settings, store: StoreInfo) -> object | None:
-    """What ``bpograph serve``'s supervisor prepares once for all its server processes: over the
-    embedded store with ``memory`` on and no more than ``memory_limit`` triples, one dump that
-    each process loads into memory."""
-    if settings.memory and not settings.update and not settings.backend and \
-            (store.union_triples or 0) <= settings.memory_limit:
-        from .oxigraph.copies import write_dump
+    """What ``bpograph serve``'s supervisor decides once for all its server processes: over the
+    embedded store, whether each copies it into memory (:func:`~bpograph.backends.oxigraph.copies.plan_copies`)."""
+    if settings.backend:
+        return None
+    from .oxigraph.copies import plan_copies
 
-        return write_dump(store)
-    return None
-
-
-def release_prepared(prepared: object | None) -> None:
-    """Remove what :func:`prepare_processes` made (a persistent store keeps its dump)."""
-    if prepared is not None and not prepared.kept:
-        import os
-
-        os.unlink(prepared.path)
+    return plan_copies(settings, store)
 
 
 def open_store(settings: Settings) -> StoreInfo:
@@ -101,11 +91,13 @@ def process_backend(settings: Settings, store: StoreInfo, prepared: object | Non
     ``on_long``), or a connection pool to the remote store (whose state it follows)."""
     if settings.backend:
         return _connect(settings, load=False)
-    from .oxigraph.copies import open_for_process
+    from .oxigraph.copies import copy_in_background, open_for_process
     from .oxigraph.plans import Facts
     from .oxigraph.runner import ThreadRunner
 
-    facts = Facts(union_triples=None if settings.update else store.union_triples,
-                  not_exists_as_minus=prepared is None)  # the on-disk store (no in-memory copy)
-    return store, ThreadRunner(open_for_process(settings, store, prepared), settings.threads,
-                               on_overrun=on_overrun, on_long=on_long, facts=facts)
+    figure = None if settings.update else store.union_triples
+    runner = ThreadRunner(open_for_process(settings, store), settings.threads, on_overrun=on_overrun, on_long=on_long,
+                          facts=Facts(union_triples=figure, not_exists_as_minus=True))  # the on-disk store
+    if prepared is not None:
+        copy_in_background(runner.store, lambda memory: runner.use(memory, Facts(union_triples=figure)))
+    return store, runner

@@ -1,8 +1,9 @@
 """``bpograph serve``: a supervisor and pre-forked server processes.
 
 The supervisor builds the store once, binds the listening socket and starts ``workers`` server
-processes. Each one loads its own in-memory copy of the data (from one N-Quads dump the
-supervisor writes; with ``memory`` off it opens the on-disk store read-only) and runs waitress
+processes. Each one opens the on-disk store read-only, serves from it at once and copies it into
+memory in the background (unless ``memory`` is off or the store is above ``memory_limit``;
+:mod:`~bpograph.backends.oxigraph.copies`), and runs waitress
 with the Flask app on the shared socket, so requests are spread over every core and no request
 crosses to another process. The processes balance connections among themselves through a small
 shared array of connection counts.
@@ -30,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from ..backends import prepare_processes, release_prepared
+from ..backends import prepare_processes
 from ..backends.base import StoreInfo
 from ..config import Settings
 from ..metrics import REPLACED
@@ -74,7 +75,7 @@ def listen(host: str, port: int) -> socket.socket:
 # ---------------------------------------------------------------- the server process
 
 
-def _serve(settings: Settings, store: StoreInfo, dump: object | None, sock: socket.socket, status: Connection,
+def _serve(settings: Settings, store: StoreInfo, prepared: object | None, sock: socket.socket, status: Connection,
            shared: SharedState, slot: int) -> None:
     """Entry point of one server process; ``shared.loads[slot]`` is where it posts its connection
     count and metrics row ``slot`` is where it counts."""
@@ -94,7 +95,7 @@ def _serve(settings: Settings, store: StoreInfo, dump: object | None, sock: sock
     closing = threading.Event()  # from the first overrun: every answer says Connection: close
     stopping = threading.Event()  # once the successor serves: accept nothing more, drain, exit
     long_requests = _LongRequests(settings.threads)
-    store, backend = process_backend(settings, store, dump, on_overrun=closing.set, on_long=long_requests.change)
+    store, backend = process_backend(settings, store, prepared, on_overrun=closing.set, on_long=long_requests.change)
     shared.metrics.use_row(slot)
     shared.fairshare.use_row(slot)
     app = create_app(settings, store=store, backend=backend, shared=shared)
@@ -253,7 +254,7 @@ class Supervisor:
         self.store = store
         self.sock = sock
         self.size = 1 if settings.update else settings.workers  # a store has one writer
-        self.dump: object | None = None
+        self.prepared: object | None = None
         """What the server processes open their store from (:func:`~bpograph.backends.prepare_processes`)."""
         self._context = multiprocessing.get_context("spawn")
         # connections per process slot, in shared memory (IDLE_SLOT while nobody serves from it, so
@@ -283,7 +284,7 @@ class Supervisor:
         self.loads[slot] = 0 if self._starting else IDLE_SLOT
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(self.settings, self.store, self.dump, self.sock, child, self.shared, slot),
+            target=_serve, args=(self.settings, self.store, self.prepared, self.sock, child, self.shared, slot),
             name="bpograph-server", daemon=True)
         process.start()
         child.close()
@@ -298,7 +299,7 @@ class Supervisor:
 
         :raise RuntimeError: a process exited or did not get ready in time.
         """
-        self.dump = prepare_processes(self.settings, self.store)
+        self.prepared = prepare_processes(self.settings, self.store)
         entries = [self._spawn() for _ in range(self.size)]
         self._starting = False
         deadline = time.monotonic() + timeout
@@ -384,5 +385,4 @@ class Supervisor:
             entry.process.join(timeout=5)
             entry.status.close()
         self._processes.clear()
-        release_prepared(self.dump)
-        self.dump = None
+        self.prepared = None

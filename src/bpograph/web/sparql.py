@@ -126,8 +126,9 @@ HEALTH_TIMEOUT = 3.0
 
 @bp.route("/healthz")
 def healthz() -> Response:
-    """ok with the data's version; over a remote store, 503 with the reason while the store does
-    not answer a trivial query within a few seconds."""
+    """ok with the data's version (and, on the embedded store, whether this process serves its
+    in-memory copy yet); over a remote store, 503 with the reason while the store does not answer
+    a trivial query within a few seconds."""
     service = _service()
     if service.settings.backend:
         from ..backends.base import QueryRequest
@@ -137,8 +138,11 @@ def healthz() -> Response:
         if probe.status != 200:
             body = json.dumps({"status": "unavailable", "reason": probe.message})
             return Response(body + "\n", status=503, mimetype="application/json")
+    where = getattr(service.pool, "in_memory", None)  # the embedded store: this process's copy, or the disk
+    serving = "" if where is None else f', "serving": "{"in-memory copy" if where else "on-disk store"}"'
     return Response(
-        f'{{"status": "ok", "version": "{service.store.version}", "triples": {sum(service.store.graphs.values())}}}\n',
+        f'{{"status": "ok", "version": "{service.store.version}", "triples": {sum(service.store.graphs.values())}'
+        f'{serving}}}\n',
         mimetype="application/json",
     )
 

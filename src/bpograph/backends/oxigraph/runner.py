@@ -119,6 +119,8 @@ class ThreadRunner:
                  on_long: Callable[[int], None] | None = None, facts: Facts | None = None) -> None:
         self._store = store
         self._facts = facts
+        self.in_memory = False
+        """Whether queries run on an in-memory copy (see :meth:`use`)."""
         self._on_long = on_long or (lambda delta: None)
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._on_overrun = on_overrun
@@ -135,8 +137,20 @@ class ThreadRunner:
     def _start_thread(self) -> None:
         start_query_thread(self._work, f"bpograph-query-{next(self._numbers)}")
 
+    @property
+    def store(self):
+        """The store queries run on now."""
+        return self._store
+
+    def use(self, store, facts: Facts | None) -> None:
+        """Run the queries that start from now on on ``store`` (the same data: an in-memory copy of
+        the current one), with the plans ``facts`` allow there; queries running finish where they
+        started."""
+        self._store, self._facts = store, facts
+        self.in_memory = True
+
     def _work(self) -> None:
-        store, jobs = self._store, self._jobs
+        jobs = self._jobs
         thread_id = threading.get_native_id()
         while True:
             job = jobs.get()
@@ -147,7 +161,7 @@ class ThreadRunner:
                 with self._lock:
                     self._running.add(job)
             try:
-                job.answer = execute(store, job.request, self._facts)
+                job.answer = execute(self._store, job.request, self._facts)
             except Exception:  # an engine failure must still answer its request
                 log.exception("query failed")
                 job.answer = Answer(500, message="the query engine failed on this query")

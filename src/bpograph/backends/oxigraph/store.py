@@ -168,7 +168,7 @@ class _Reading:
     of it, ``first`` bytes already read in earlier passes)."""
 
     def __init__(self, path: Path, progress: Progress | None, passes: int = 1, first: int = 0) -> None:
-        self._path, self._progress, self._first = path, progress, first
+        self._path, self._progress = path, progress
         self._total = path.stat().st_size * passes
         self._done = first
 
@@ -266,10 +266,11 @@ def _writing(store_dir: Path, change: str, undo: list[str] | None = None) -> Ite
             store = ox.Store(str(store_dir))
         except OSError as exc:
             raise InputError(str(store_dir), f"the store cannot be opened for writing: {exc}") from None
-        old = _read_marker(store_dir)["version"]
+        before = _read_marker(store_dir)
+        old = before["version"]
         version = hashlib.sha256(f"{old}:{change}".encode()).hexdigest()[:20]
-        try:
-            _write_marker(store_dir, old, pending=version, undo=undo)  # from here the data may change
+        try:  # from here the data may change (the pending marker keeps the old version's date)
+            _write_marker(store_dir, old, pending=version, undo=undo, built=before["built"])
             yield store
             store.flush()
             # counted now, so that the next start need not (the figures carry the new version)
@@ -281,7 +282,7 @@ def _writing(store_dir: Path, change: str, undo: list[str] | None = None) -> Ite
                 for graph in undo:
                     store.remove_graph(ox.NamedNode(graph))
                 store.flush()
-                _write_marker(store_dir, old)
+                _write_marker(store_dir, old, built=before["built"])
             raise
         finally:
             del store
@@ -310,11 +311,12 @@ def _read_marker(path: Path) -> dict | None:
         return None
 
 
-def _write_marker(path: Path, version: str, pending: str | None = None, undo: list[str] | None = None) -> None:
+def _write_marker(path: Path, version: str, pending: str | None = None, undo: list[str] | None = None,
+                  built: str | None = None) -> None:
     """Write the marker whole or not at all (a temporary file renamed over it). With ``pending``,
     the data may be changing to that version: a store opened while the marker says so cannot
     know which of the two it holds, and takes a version neither had (:func:`open_existing`)."""
-    record = {"version": version, "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    record = {"version": version, "built": built or datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if pending:
         record["pending"] = pending
     if pending and undo:
@@ -385,6 +387,9 @@ def open_existing(path: Path, base: str = BASE) -> StoreInfo:
     is revalidated against it."""
     recover(path)
     marker = _read_marker(path)
+    if marker.get("undo"):
+        raise InputError(str(path), "an import into it was cut off and cannot be undone while the store is in use; "
+                                    "stop what uses it and start again")
     if marker.get("pending"):
         version = hashlib.sha256(f"{marker['version']}:{marker['pending']}:recovered".encode()).hexdigest()[:20]
         _write_marker(path, version)
@@ -427,7 +432,7 @@ def _undo(path: Path) -> None:
         store.flush()
     finally:
         del store
-    _write_marker(path, marker["version"])
+    _write_marker(path, marker["version"], built=marker["built"])
 
 
 def build_store(settings: Settings) -> StoreInfo:
