@@ -28,7 +28,6 @@ class BPO(DefinedNamespace):
     _NS = Namespace(BASE + "def/")
     _fail = True
 
-    AIDrivenMachine: URIRef
     AbandonmentRate: URIRef
     Accounting: URIRef
     ActualMeaning: URIRef
@@ -36,6 +35,7 @@ class BPO(DefinedNamespace):
     ActualMeaningCallCentre: URIRef
     Advantage: URIRef
     AdvantagesScheme: URIRef
+    AIDrivenMachine: URIRef
     AverageHandleTime: URIRef
     BackOfficeBPO: URIRef
     BackOfficeOperations: URIRef
@@ -72,6 +72,7 @@ class BPO(DefinedNamespace):
     ConsumerSatisfaction: URIRef
     ContactCentreMetric: URIRef
     ContactChannel: URIRef
+    CopcCxStandard: URIRef
     Customer: URIRef
     CustomerQueryProcedure: URIRef
     CustomerService: URIRef
@@ -101,8 +102,8 @@ class BPO(DefinedNamespace):
     EmailChannel: URIRef
     FirstContactResolution: URIRef
     ForeignCompany: URIRef
-    ForeignTasks: URIRef
     Foreigners: URIRef
+    ForeignTasks: URIRef
     FrontOfficeBPO: URIRef
     FunctionsScheme: URIRef
     GoodResponseForPotentialCustomers: URIRef
@@ -114,8 +115,6 @@ class BPO(DefinedNamespace):
     HorizontalBPO: URIRef
     HumanLink: URIRef
     HumanResources: URIRef
-    ITOutsourcing: URIRef
-    ITRegulations: URIRef
     ImportantFunctions: URIRef
     ImportantFunctionsBPO: URIRef
     ImportantFunctionsCallCentre: URIRef
@@ -129,6 +128,8 @@ class BPO(DefinedNamespace):
     IsicScheme: URIRef
     Iso18295Part1: URIRef
     Iso18295Part2: URIRef
+    ITOutsourcing: URIRef
+    ITRegulations: URIRef
     KeepingComprehensiveData: URIRef
     KindsScheme: URIRef
     KnowledgeProcessOutsourcing: URIRef
@@ -136,12 +137,12 @@ class BPO(DefinedNamespace):
     LegalComplicationsAfterNonRenewal: URIRef
     LegalProcessOutsourcing: URIRef
     LetProfessionalsOutsource: URIRef
-    LocalIssues: URIRef
     LocalisedSector: URIRef
+    LocalIssues: URIRef
     LocationModelScheme: URIRef
     LossOfImportantCustomers: URIRef
-    LowRisk: URIRef
     LowerOperationalControl: URIRef
+    LowRisk: URIRef
     MainDifference: URIRef
     MainDifferences: URIRef
     Mainly: URIRef
@@ -219,9 +220,10 @@ class BPO(DefinedNamespace):
     SelfServiceChannel: URIRef
     Service: URIRef
     ServiceLevel: URIRef
-    ServiceStandard: URIRef
     ServicesScheme: URIRef
+    ServiceStandard: URIRef
     SharedCharacteristic: URIRef
+    SharedServiceCentre: URIRef
     SignificantSalesIncrease: URIRef
     SingleLocation: URIRef
     Site: URIRef
@@ -234,8 +236,8 @@ class BPO(DefinedNamespace):
     StandardsScheme: URIRef
     StartingVenture: URIRef
     StrengtheningTies: URIRef
-    StrongITSupportSystem: URIRef
     StrongerMarketPosition: URIRef
+    StrongITSupportSystem: URIRef
     TaskScope: URIRef
     TaskScopeCollection: URIRef
     TechnicalSupport: URIRef
@@ -246,11 +248,11 @@ class BPO(DefinedNamespace):
     UsableByAnyVentureSize: URIRef
     VerticalBPO: URIRef
     VoiceChannel: URIRef
-    WorkScheme: URIRef
     WorkerKind: URIRef
     WorkerMotive: URIRef
     WorkerRole: URIRef
     WorkingPractice: URIRef
+    WorkScheme: URIRef
     YoungPeople: URIRef
     actsAs: URIRef
     affects: URIRef
