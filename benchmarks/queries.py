@@ -34,6 +34,7 @@ from generate import PER_UNIT  # noqa: E402
 from mixes import MIXES  # noqa: E402
 from remote import GRAPH, ensure_installed, isql  # noqa: E402
 from run import BPOGRAPH, wait  # noqa: E402
+from store import serving_from_memory  # noqa: E402
 
 
 def timed(endpoint: str, query: str, repeat: int) -> tuple[float, list]:
@@ -110,6 +111,8 @@ def compare(triples: int, repeat: int = 5, buffers: int = 340_000, port: int = 1
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 wait(f"http://127.0.0.1:{port}/healthz", process, 3600)
+                if "--on-disk" not in extra:
+                    serving_from_memory(port)  # timed once every process serves its in-memory copy
                 for mix, name, query in queries:
                     seconds, rows = timed(f"http://127.0.0.1:{port}/sparql", query, repeat)
                     results[name][system] = seconds
