@@ -165,12 +165,12 @@ def _compare(count: int, seed: int, rewriter) -> tuple[int, list[str]]:
 def test_randomised_queries_answer_the_same_rewritten():
     rewritten, wrong = _compare(3000, 20261201, lambda q: rewrite(q, MINUS_ONLY, union_default=False))
     assert not wrong, "\n".join(wrong[:5])
-    assert rewritten >= 300  # the conditions still let most plain NOT EXISTS through
+    assert rewritten >= 500  # 617: the conditions still let the plain NOT EXISTS through
 
 
 def test_the_randomised_comparison_catches_a_wrong_rewrite():
     rewritten, wrong = _compare(3000, 20261201, naive)
-    assert rewritten >= 2000 and len(wrong) >= 200
+    assert rewritten >= 2000 and len(wrong) >= 200  # 2,802 and 312
 
 
 # ------------------------------------------------------------------- what is left alone
