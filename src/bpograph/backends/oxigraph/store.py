@@ -492,11 +492,18 @@ def _statistics(store: ox.Store, base: str) -> dict:
     """The figures a server states about the store (StoreInfo's fields): triples per graph and in
     the union, distinct classes and properties, linksets. They take whole-store scans (seconds
     at 10M triples), so a persistent store keeps them beside its marker."""
-    classes, properties, linksets = _describe(store, base)
-    graphs = _count_graphs(store)
+    classes, linksets = _describe(store, base)
+    graphs: dict[str, int] = {}
+    properties: set[str] = set()
+    # one scan gives the triples per graph and the distinct properties
+    for row in store.query("SELECT ?g ?p (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } } "
+                           "GROUP BY ?g ?p"):
+        key = row["g"].value if row["g"] is not None else ""
+        graphs[key] = graphs.get(key, 0) + int(row["n"].value)
+        properties.add(row["p"].value)
     # Oxigraph's union default graph holds a triple once per graph that holds it (a bag of the
     # graphs' triples), so COUNT(*) over it is the sum of the graphs' counts (tests/unit/test_plans.py)
-    return {"graphs": graphs, "classes": classes, "properties": properties, "linksets": linksets,
+    return {"graphs": graphs, "classes": classes, "properties": len(properties), "linksets": linksets,
             "union_triples": sum(graphs.values())}
 
 
@@ -527,11 +534,10 @@ def _read_statistics(path: Path, version: str, base: str) -> dict | None:
 LINK_PREDICATES = tuple(str(p) for p in MAPPING_PREDICATES)
 
 
-def _describe(store: ox.Store, base: str = BASE) -> tuple[int, int, dict[tuple[str, str], int]]:
-    """VoID figures: distinct classes and properties, and links to other datasets' namespaces."""
+def _describe(store: ox.Store, base: str = BASE) -> tuple[int, dict[tuple[str, str], int]]:
+    """VoID figures: distinct classes, and links to other datasets' namespaces."""
     union = {"use_default_graph_as_union": True}
     classes = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }", **union)))["n"].value)
-    properties = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }", **union)))["n"].value)
     values = " ".join(f"<{p}>" for p in LINK_PREDICATES)
     linksets: dict[tuple[str, str], int] = {}
     query = f"""SELECT ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o .
@@ -542,14 +548,4 @@ def _describe(store: ox.Store, base: str = BASE) -> tuple[int, int, dict[tuple[s
         namespace = target[: max(target.rfind("/"), target.rfind("#")) + 1]
         key = (solution["p"].value, namespace)
         linksets[key] = linksets.get(key, 0) + 1
-    return classes, properties, linksets
-
-
-def _count_graphs(store: ox.Store) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for solution in store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } } GROUP BY ?g"
-    ):
-        graph = solution["g"]
-        counts[graph.value if graph is not None else ""] = int(solution["n"].value)
-    return counts
+    return classes, linksets
