@@ -98,6 +98,7 @@ def process_backend(settings: Settings, store: StoreInfo, prepared: object | Non
     figure = None if settings.update else store.union_triples
     runner = ThreadRunner(open_for_process(settings, store), settings.threads, on_overrun=on_overrun, on_long=on_long,
                           facts=Facts(union_triples=figure, not_exists_as_minus=True))  # the on-disk store
-    if prepared is not None:
-        copy_in_background(runner.store, lambda memory: runner.use(memory, Facts(union_triples=figure)))
+    if prepared is not None:  # started by the caller once the process serves (see ThreadRunner.after_start)
+        runner.after_start = lambda: copy_in_background(runner.store,
+                                                        lambda memory: runner.use(memory, Facts(union_triples=figure)))
     return store, runner

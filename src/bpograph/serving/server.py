@@ -110,6 +110,9 @@ def _serve(settings: Settings, store: StoreInfo, prepared: object | None, sock: 
     threading.Thread(target=_retire_when_asked, args=(closing, stopping, server, status, drain), daemon=True,
                      name="bpograph-retire").start()
     status.send(READY)
+    after_start = getattr(backend, "after_start", None)
+    if after_start is not None:  # the in-memory copy, made while the process already answers
+        after_start()
     server.run()
 
 

@@ -121,6 +121,8 @@ class ThreadRunner:
         self._facts = facts
         self.in_memory = False
         """Whether queries run on an in-memory copy (see :meth:`use`)."""
+        self.after_start: Callable[[], object] | None = None
+        """What the server process calls once it serves (the in-memory copy's start)."""
         self._on_long = on_long or (lambda delta: None)
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._on_overrun = on_overrun
