@@ -155,3 +155,35 @@ def test_a_broken_file_makes_no_store(tmp_path):
     result = bpograph("import", str(broken), "--graph", GRAPH, "--store", str(tmp_path / "new-store"))
     assert result.returncode == 2 and "broken.nt, line 2" in result.stderr
     assert not (tmp_path / "new-store").exists()
+
+
+BAD = Path(__file__).parents[1] / "data" / "bad"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.iterdir()))
+def test_every_broken_file_gets_one_line_and_changes_nothing(store, name):
+    """The project's broken files (every format), through either import path, into a store."""
+    before, version = held(store), marker(store)["version"]
+    result = bpograph("import", str(BAD / name), "--graph", GRAPH, "--store", str(store))
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert name in result.stderr
+    assert held(store) == before and marker(store)["version"] == version
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".ttl", ".nq", ".trig"])
+def test_an_empty_file_makes_an_empty_graph(store, tmp_path, suffix):
+    empty = tmp_path / f"empty{suffix}"
+    empty.write_text("", encoding="utf-8")
+    result = bpograph("import", str(empty), "--graph", GRAPH, "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    assert f"added 0 triples to <{GRAPH}> (0 in the graph now)" in result.stdout
+    assert held(store)[GRAPH] == 0
+
+
+def test_a_folder_or_a_missing_file_is_one_line(store, tmp_path):
+    for path, says in ((tmp_path / "nowhere.nt", "No such file or directory"), (tmp_path, "")):
+        result = bpograph("import", str(path), "--graph", GRAPH, "--store", str(store))
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+        assert says in result.stderr

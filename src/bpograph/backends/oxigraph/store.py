@@ -134,7 +134,8 @@ def _bulk_import(store_dir: Path, file: Path, fmt_name: str, target: ox.NamedNod
                  progress: Progress | None, passes: int) -> tuple[int, int]:
     size = file.stat().st_size
     change = f"bulk:{target.value}:{file.resolve()}:{size}"
-    with _writing(store_dir, change, undo=[g.value for g in graphs]) as store:
+    counted: dict = {}
+    with _writing(store_dir, change, undo=[g.value for g in graphs], counted=counted) as store:
         for named in graphs:
             store.add_graph(named)  # an empty file still makes its (empty) graph
         failure = None
@@ -153,7 +154,7 @@ def _bulk_import(store_dir: Path, file: Path, fmt_name: str, target: ox.NamedNod
         if failure is not None:
             del store  # no frame of the traceback may keep the store open (it would write on closing)
             raise failure
-    after = _read_statistics(store_dir, _read_marker(store_dir)["version"], BASE)["graphs"][target.value]
+    after = counted["graphs"].get(target.value, 0)  # an empty file leaves its graph empty (and uncounted)
     return after, after
 
 
@@ -254,12 +255,14 @@ def _insert_data(quads: list[ox.Quad]) -> str:
 
 
 @contextmanager
-def _writing(store_dir: Path, change: str, undo: list[str] | None = None) -> Iterator[ox.Store]:
+def _writing(store_dir: Path, change: str, undo: list[str] | None = None,
+             counted: dict | None = None) -> Iterator[ox.Store]:
     """The store opened for writing under its exclusive lock, with a pending marker written
     before the data may change and the final one after (see :func:`_write_marker`). ``undo``
     names graphs that are empty now and that the change fills outside a transaction: if the
     change raises InputError they are dropped at once, and if it is cut off, at the next opening
-    (:func:`recover`); either way the store is as it was, with its version."""
+    (:func:`recover`); either way the store is as it was, with its version. ``counted`` receives
+    the store's figures as counted after the change."""
     with store_lock(store_dir, exclusive=True):
         _undo(store_dir)  # a bulk import cut off before this change
         try:
@@ -274,7 +277,10 @@ def _writing(store_dir: Path, change: str, undo: list[str] | None = None) -> Ite
             yield store
             store.flush()
             # counted now, so that the next start need not (the figures carry the new version)
-            _write_statistics(store_dir, version, BASE, _statistics(store, BASE))
+            figures = _statistics(store, BASE)
+            _write_statistics(store_dir, version, BASE, figures)
+            if counted is not None:
+                counted.update(figures)
         except OSError as exc:
             raise _no_space(store_dir, exc) from None
         except InputError:
