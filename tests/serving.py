@@ -1,4 +1,5 @@
-"""Starting a real `bpograph serve` for tests: on a free port, waited for, its log shown on failure."""
+"""Starting real bpograph processes for tests: `bpograph serve` on a free port, waited for, its
+log shown on failure; a command on a pseudo-terminal; and where the W3C suites' files are."""
 
 from __future__ import annotations
 
@@ -20,6 +21,35 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: The update key of the test servers started with --update (through BPOGRAPH_UPDATE_KEY).
 UPDATE_KEY = "test-update-key-4f1c9a7e2b"
 UPDATE_AUTH = {"Authorization": f"Bearer {UPDATE_KEY}"}
+
+
+def w3c_path(iri) -> str:
+    """The local path of a W3C suite file named by its ``file:`` IRI."""
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(str(iri)).path)
+
+
+def on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run ``python -m bpograph ARGS`` on a pseudo-terminal (standard error a tty, as a user's
+    shell has it): its exit status and everything it wrote."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command on the terminal
+        os.environ.update(env or {})
+        os.execv(sys.executable, [sys.executable, "-m", "bpograph", *args])
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode("utf-8", "replace")
 
 
 def free_port() -> int:

@@ -5,7 +5,6 @@ opened, and a terminal shows a progress bar."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -128,24 +127,10 @@ def test_an_import_killed_mid_load_is_undone_when_the_store_is_next_opened(store
 
 
 def test_a_terminal_shows_a_progress_bar(store, big):
-    import pty
+    from serving import on_terminal
 
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: bpograph import on the terminal
-        os.execv(sys.executable, [sys.executable, "-m", "bpograph", "import", str(big), "--graph", GRAPH,
-                                  "--store", str(store)])
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    _, status = os.waitpid(pid, 0)
-    text = output.decode("utf-8", "replace")
-    assert os.waitstatus_to_exitcode(status) == 0, text
+    status, text = on_terminal("import", str(big), "--graph", GRAPH, "--store", str(store))
+    assert status == 0, text
     assert "bpograph import" in text and "100%" in text and f"added 60000 triples to <{GRAPH}>" in text
 
 

@@ -416,29 +416,14 @@ def test_the_default_graph_is_the_served_union_unless_the_store_s_own_is_asked_f
 def test_import_backend_shows_a_progress_bar_on_a_terminal(virtuoso, remote_server, tmp_path):
     """On a terminal (a pseudo-terminal here) the streamed import draws click's progress bar; in a
     pipe (every other test) it writes nothing but its one result line."""
-    import os
-    import pty
+    from serving import on_terminal
 
     data = tmp_path / "progress.nt"
     data.write_text("".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(30000)))
     graph = "http://example.org/test/progress"
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: bpograph import on the terminal
-        os.environ.update(virtuoso.environment)
-        os.execv(sys.executable, [sys.executable, "-m", "bpograph", "import", str(data), "--graph", graph,
-                                  "--backend", virtuoso.sparql])
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    _, status = os.waitpid(pid, 0)
-    text = output.decode("utf-8", "replace")
-    assert os.waitstatus_to_exitcode(status) == 0, text
+    status, text = on_terminal("import", str(data), "--graph", graph, "--backend", virtuoso.sparql,
+                               env=virtuoso.environment)
+    assert status == 0, text
     assert "bpograph import" in text and "100%" in text and f"added 30000 triples to <{graph}>" in text
     assert cli("drop", graph, "--backend", virtuoso.sparql, env=virtuoso.environment).returncode == 0
 

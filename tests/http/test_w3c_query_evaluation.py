@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 from rdflib.query import Result
 from rdflib.term import Variable
 
-from serving import W3C, running_server
+from serving import W3C, running_server, w3c_path
 from http_client import fetch
 
 RS = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
@@ -159,18 +159,12 @@ def collect():
 TESTS = collect()
 
 
-def path_of(iri) -> str:
-    from urllib.parse import unquote, urlparse
-
-    return unquote(urlparse(str(iri)).path)
-
-
 @pytest.fixture(scope="module", params=["embedded", "virtuoso"])
 def eval_server(request, w3c_dir, tmp_path_factory):
     """The suites' data on each backend: as named graphs of the embedded store (``--named``), or
     put into Virtuoso through its Graph Store endpoint by the test itself (the graphs are reached
     through the protocol's dataset, so bpograph need not serve them)."""
-    files = sorted({path_of(f) for t in TESTS if t["kind"] == "eval" for f in t["data"] + t["named"]})
+    files = sorted({w3c_path(f) for t in TESTS if t["kind"] == "eval" for f in t["data"] + t["named"]})
     args = ["--timeout", "20", "--max-rows", "100000"]
     log = tmp_path_factory.mktemp("w3c-eval") / "serve.log"
     if request.param == "embedded":
@@ -210,7 +204,7 @@ def has_own_dataset(query: str) -> bool:
 
 
 def ask(endpoint: str, test) -> tuple:
-    query = Path(path_of(test["query"])).read_text(encoding="utf-8")
+    query = Path(w3c_path(test["query"])).read_text(encoding="utf-8")
     # the suites resolve a query's relative IRIs (FROM <data.ttl>) against the query file
     params = [("query", f"BASE <{test['query']}>\n{query}")]
     if not has_own_dataset(query):
@@ -349,14 +343,14 @@ def test_at_least_so_many_evaluation_tests_pass(w3c_dir, backend, least):
 
 def check_answer(eval_server, test) -> None:
     if test["kind"] != "eval":
-        query = Path(path_of(test["query"])).read_text(encoding="utf-8")
+        query = Path(w3c_path(test["query"])).read_text(encoding="utf-8")
         reply = fetch("GET", eval_server, params={"query": query, "default-graph-uri": EMPTY_GRAPH})
         assert reply.status in (200, 400), reply.body[:300]
         expect((reply.status == 400) == (test["kind"] == "negative"), reply.body[:300])
         return
     query, reply = ask(eval_server, test)
     assert reply.status == 200, reply.body[:500]
-    result_path = path_of(test["result"])
+    result_path = w3c_path(test["result"])
     suffix = result_path[result_path.rfind("."):]
     media = reply.headers.get_content_type()
     ordered = re.search(r"ORDER\s+BY", query, re.I) is not None

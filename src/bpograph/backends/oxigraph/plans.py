@@ -88,8 +88,6 @@ def _whole_graph_count(query: str, tokens: list[lex.Token], total: int) -> str |
     start = _prologue_end(tokens)
     body = tokens[start:]
     shape = [t.kind if t.kind != "word" else t.text.upper() for t in body]
-    if shape[:1] != ["SELECT"]:
-        return None
     head = ["SELECT", "(", "COUNT", "(", "*", ")", "AS", "var", ")"]
     if shape[:9] != head:
         return None
@@ -117,25 +115,11 @@ _OPEN = {"{", "(", "[", "<<", "<<(", "{|"}
 _CLOSE = {"}", ")", "]", ">>", ")>>", "|}"}
 
 
-def _matching(tokens: list[lex.Token]) -> dict[int, int] | None:
-    """Index of each opening bracket -> index of its closing one; None if they do not nest."""
+def _brackets(tokens: list[lex.Token]) -> tuple[dict[int, int], dict[int, int]] | None:
+    """Index of each opening bracket -> index of its closing one, and index of each token -> index
+    of the bracket that holds it; None if the brackets do not nest."""
     pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for index, token in enumerate(tokens):
-        if token.kind in _OPEN:
-            stack.append(index)
-        elif token.kind in _CLOSE:
-            if not stack:
-                return None
-            pairs[stack.pop()] = index
-    return pairs if not stack else None
-
-
-def _not_exists_as_minus(query: str, tokens: list[lex.Token]) -> str | None:
-    pairs = _matching(tokens)
-    if pairs is None:
-        return None
-    parent: dict[int, int] = {}  # token index -> index of the bracket that holds it
+    parent: dict[int, int] = {}
     stack: list[int] = []
     for index, token in enumerate(tokens):
         if stack:
@@ -143,7 +127,17 @@ def _not_exists_as_minus(query: str, tokens: list[lex.Token]) -> str | None:
         if token.kind in _OPEN:
             stack.append(index)
         elif token.kind in _CLOSE:
-            stack.pop()
+            if not stack:
+                return None
+            pairs[stack.pop()] = index
+    return (pairs, parent) if not stack else None
+
+
+def _not_exists_as_minus(query: str, tokens: list[lex.Token]) -> str | None:
+    found = _brackets(tokens)
+    if found is None:
+        return None
+    pairs, parent = found
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
     appended: dict[int, list[str]] = {}  # index of a group's '}' -> MINUS blocks to add before it
     for index in range(len(tokens) - 3):
@@ -185,7 +179,7 @@ def _plain_group(tokens: list[lex.Token], parent: dict[int, int], group: int) ->
         if tokens[current].kind != "{":
             return False  # inside brackets: an expression, a list
         before = current - 1
-        while before >= 0 and tokens[before].kind in ("var", "iri", "pname") and before == current - 1:
+        if before >= 0 and tokens[before].kind in ("var", "iri", "pname"):
             before -= 1  # GRAPH ?g {, SERVICE <x> {
         if before >= 0 and _upper(tokens[before]) in _REFUSED_CONTEXTS:
             return False

@@ -60,7 +60,6 @@ def _clear(path: Path) -> None:
 #: Formats whose files Oxigraph reads as a stream with nothing to check first (RDF/XML and
 #: JSON-LD are read whole: their entities and contexts are checked before any parser sees them).
 STREAMED = frozenset({"nt", "nquads", "turtle", "trig"})
-TRIPLE_FORMATS = frozenset({"nt", "turtle"})
 
 Progress = Callable[[int, int], None]
 
@@ -72,8 +71,8 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
     place of what the graphs it writes to held.
 
     Unreadable input changes nothing. Into graphs that are new or empty, a file in a streamed
-    format goes as a stream to Oxigraph's bulk loader (memory does not grow with the file; a
-    TriG or N-Quads file is read once before, to know its graphs): if it turns out broken, the
+    format goes as a stream to Oxigraph's bulk loader (bpograph keeps no copy of the file: the
+    memory is the loader's own; a TriG or N-Quads file is read once before, to know its graphs): if it turns out broken, the
     graphs it filled are dropped at once, and if the import is cut off, when the store is next
     opened (they were empty). Into graphs that hold triples, the file is parsed into memory
     first and the store changes in one transaction: all of the file or none of it.
@@ -90,7 +89,7 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
             raise InputError(str(file), "No such file or directory" if not file.exists() else "not a file")
         # the graphs a TriG or N-Quads file writes to are known once it is read: a first pass finds
         # them (and any error); a triple file writes to ``target`` alone and is read once
-        quads = fmt_name not in TRIPLE_FORMATS
+        quads = fmt_name in QUAD_FORMATS
         graphs = _graphs_of(file, fmt_name, target, progress) if quads else {target}
         existed = store_dir.exists()
         created = _read_marker(store_dir) is None
@@ -99,7 +98,7 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
         with store_lock(store_dir, exclusive=True):
             store = ox.Store.read_only(str(store_dir))
             try:
-                empty = all(_size(store, g) == 0 for g in graphs)
+                empty = all(next(store.quads_for_pattern(None, None, None, g), None) is None for g in graphs)
             finally:
                 del store
         if empty:
@@ -141,10 +140,10 @@ def _bulk_import(store_dir: Path, file: Path, fmt_name: str, target: ox.NamedNod
         failure = None
         try:
             with _Reading(file, progress, passes=passes, first=size * (passes - 1)) as stream:
-                if fmt_name in TRIPLE_FORMATS:
+                if fmt_name in QUAD_FORMATS:
+                    store.bulk_extend(_into(ox.parse(stream, format=OX_FORMATS[fmt_name], base_iri=file_iri(file)), target))
+                else:
                     store.bulk_load(stream, format=OX_FORMATS[fmt_name], base_iri=file_iri(file), to_graph=target)
-                else:  # a TriG or N-Quads file keeps its own named graphs; its default graph goes to ``target``
-                    _bulk_quads(store, stream, fmt_name, file, target)
         except SyntaxError as exc:  # the graphs were empty: undone by _writing
             failure = InputError(str(file), *_position(str(exc)))
         except OSError as exc:
@@ -158,10 +157,12 @@ def _bulk_import(store_dir: Path, file: Path, fmt_name: str, target: ox.NamedNod
     return after, after
 
 
-def _bulk_quads(store: ox.Store, stream, fmt_name: str, file: Path, target: ox.NamedNode) -> None:
+def _into(quads, target: ox.NamedNode) -> Iterator[ox.Quad]:
+    """``quads`` with those of the default graph moved to ``target``: a TriG or N-Quads file keeps
+    its own named graphs, and its default graph goes to the graph it is imported into."""
     default = ox.DefaultGraph()
-    store.bulk_extend(q if q.graph_name != default else ox.Quad(q.subject, q.predicate, q.object, target)
-                      for q in ox.parse(stream, format=OX_FORMATS[fmt_name], base_iri=file_iri(file)))
+    for quad in quads:
+        yield quad if quad.graph_name != default else ox.Quad(quad.subject, quad.predicate, quad.object, target)
 
 
 class _Reading:
@@ -194,9 +195,7 @@ class _Reading:
 def _transactional_import(store_dir: Path, file: Path, target: ox.NamedNode, graph: str, replace: bool) -> tuple[int, int]:
     staging = ox.Store()
     _load(staging, file, target, hashlib.sha256())  # raises before the store is opened
-    # a TriG or N-Quads file keeps its own named graphs; its default graph goes to ``graph``
-    quads = [q if q.graph_name != ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object, target)
-             for q in staging.quads_for_pattern(None, None, None, None)]
+    quads = list(_into(staging.quads_for_pattern(None, None, None, None), target))
     if _read_marker(store_dir) is None:
         build_store(Settings(store_dir=str(store_dir)))
     touched = sorted({target, *(q.graph_name for q in quads)}, key=str)
