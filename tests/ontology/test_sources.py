@@ -24,8 +24,35 @@ def test_every_enrichment_source_has_an_address_or_identifier(knowledge):
     assert len(documents) >= 15
     missing = sorted(str(d) for d in documents
                      if not any(knowledge.objects(d, BPO.url)) and not any(knowledge.objects(d, DCTERMS.identifier)))
-    # NAICS 2022: no stored page gives the manual's address (see the issue-10 note)
-    assert missing == [str(SOURCE["naics-2022"])]
+    assert missing == []
+
+
+# EMTAK 2008's Estonian titles for the NACE levels bpograph uses, as src:emtak-2008-titles gives
+# them (the first four levels of EMTAK are NACE's, so each NACE class has one official title).
+EMTAK_TITLES = {
+    "82": "Büroohaldus, büroode ja muu äritegevuse abitegevused",
+    "82.1": "Büroohaldus ja selle abitegevused",
+    "82.11": "Büroohaldus",
+    "82.19": "Valguskoopiad, dokumentide koostamine ja muud büroo abitegevused",
+    "82.2": "Kõnekeskuste tegevus",
+    "82.20": "Kõnekeskuste tegevus",
+}
+
+
+def test_nace_classes_carry_the_official_estonian_titles_with_their_source(knowledge):
+    found = {}
+    for concept in knowledge.subjects(SKOS.inScheme, BPO.NaceScheme):
+        code = str(knowledge.value(concept, SKOS.notation))
+        if code not in EMTAK_TITLES:
+            continue
+        found[code] = concept
+        for predicate in (SKOS.prefLabel, URIRef("http://www.w3.org/2000/01/rdf-schema#label")):
+            estonian = [str(o) for o in knowledge.objects(concept, predicate) if o.language == "et"]
+            assert estonian == [f"{code} {EMTAK_TITLES[code]}"], (concept, predicate)
+        assert SOURCE["emtak-2008-titles"] in set(knowledge.objects(concept, DCTERMS.source)), concept
+        definition = [str(o) for o in knowledge.objects(concept, SKOS.definition) if o.language == "et"]
+        assert definition and "EMTAK 2008 oma" in definition[0] and "tõlge" not in definition[0], concept
+    assert sorted(found) == sorted(EMTAK_TITLES)
 
 
 def test_the_channels_and_metrics_are_sourced_concepts_in_their_schemes(knowledge):
