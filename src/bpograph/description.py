@@ -48,7 +48,7 @@ def service_description(endpoint: str, store: StoreInfo, settings: Settings) -> 
         graph.add((declaration, SH.prefix, Literal(prefix)))
         graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     graph.add((service, RDFS.label, Literal("bpograph SPARQL endpoint", lang="en")))
-    graph.add((service, RDFS.label, Literal("bpographi SPARQL-i otspunkt", lang="et")))
+    graph.add((service, RDFS.label, Literal("bpographi SPARQL-i päringupunkt", lang="et")))
     graph.add((service, RDFS.comment, Literal(
         ("SPARQL 1.1 query and update endpoint: updates need the operator's update key (Authorization: Bearer). "
          if settings.update else "Read-only SPARQL 1.1 query endpoint. ") +
