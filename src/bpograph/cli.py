@@ -381,6 +381,7 @@ def _write_atomically(target: Path, payload: bytes) -> None:
               help=_help("client_concurrency"))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help=_help("workers"))
 @click.option("--threads", type=click.IntRange(min=1), default=None, help=_help("threads"))
+@click.option("--no-pin-cpus", is_flag=True, help=_help("pin_cpus", off=True))
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
               help=_help("store_dir"))
 @click.option("--update", "allow_update", is_flag=True,
@@ -392,7 +393,7 @@ def _write_atomically(target: Path, payload: bytes) -> None:
               help=_help("memory", off=True))
 @click.option("--backend", "backend", metavar="URL", default=None, help=_help("backend"))
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, client_budget, client_concurrency, workers,
-          threads, store_dir, allow_update, update_key_file, allow_service, on_disk, backend) -> None:
+          threads, no_pin_cpus, store_dir, allow_update, update_key_file, allow_service, on_disk, backend) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
     import signal
@@ -409,7 +410,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         graphs=tuple(tuple(g) for g in graphs) or None,
         default_data=False if no_default_data else None, timeout=timeout, max_rows=max_rows,
         client_budget=client_budget, client_concurrency=client_concurrency,
-        workers=workers, threads=threads, allow_service=tuple(allow_service) or None,
+        workers=workers, threads=threads, pin_cpus=False if no_pin_cpus else None, allow_service=tuple(allow_service) or None,
         update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
         update_key_file=update_key_file, backend=backend,
     )

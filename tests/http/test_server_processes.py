@@ -193,3 +193,30 @@ def test_a_keep_alive_connection_in_the_middle_of_a_request_is_answered_before_i
     assert reply.status == 200 and json.loads(reply.read())["boolean"] is True
     assert reply.getheader("Connection") == "close"
     kept.close()
+
+
+def _cpus(pid: int) -> frozenset[int]:
+    return frozenset(os.sched_getaffinity(pid))
+
+
+def test_each_server_process_runs_on_its_own_cpus_and_a_replacement_takes_the_dead_ones(server):
+    base, supervisor, _ = server
+    pids = sorted(server_processes(supervisor))
+    shares = [_cpus(pid) for pid in pids]
+    allowed = frozenset(os.sched_getaffinity(0))
+    assert shares[0] | shares[1] == allowed
+    assert shares[0].isdisjoint(shares[1]) if len(allowed) > 1 else shares[0] == shares[1] == allowed
+    os.kill(pids[0], signal.SIGKILL)
+    assert wait_for(lambda: pids[0] not in server_processes(supervisor) and len(server_processes(supervisor)) == 2, 30)
+    (replacement,) = server_processes(supervisor) - {pids[1]}
+    # (it pins itself as it starts, so its first moments may still show every CPU)
+    assert wait_for(lambda: _cpus(replacement) == shares[0], 30), _cpus(replacement)
+    assert _cpus(pids[1]) == shares[1]
+    assert fetch("GET", base + "/sparql", params={"query": "ASK {}"}).status == 200
+
+
+def test_without_pinning_every_server_process_may_run_on_every_cpu(tmp_path):
+    log = tmp_path / "serve.log"
+    with server_process("--workers", "2", "--no-pin-cpus", log_path=log) as (_, supervisor):
+        assert wait_for(lambda: len(server_processes(supervisor.pid)) == 2, 60)
+        assert {_cpus(pid) for pid in server_processes(supervisor.pid)} == {frozenset(os.sched_getaffinity(0))}

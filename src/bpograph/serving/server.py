@@ -35,7 +35,7 @@ from ..backends import prepare_processes
 from ..backends.base import StoreInfo
 from ..config import Settings
 from ..metrics import REPLACED
-from ..processes import die_with_parent
+from ..processes import cpu_groups, die_with_parent, pin
 from ..shared_state import IDLE_SLOT, SharedState
 
 log = logging.getLogger(__name__)
@@ -76,10 +76,11 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def _serve(settings: Settings, store: StoreInfo, prepared: object | None, sock: socket.socket, status: Connection,
-           shared: SharedState, slot: int) -> None:
+           shared: SharedState, slot: int, cpus: frozenset[int] | None = None) -> None:
     """Entry point of one server process; ``shared.loads[slot]`` is where it posts its connection
-    count and metrics row ``slot`` is where it counts."""
+    count and metrics row ``slot`` is where it counts; it runs on ``cpus`` (all, if None)."""
     die_with_parent()
+    pin(cpus)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which stops us
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     logging.basicConfig(level=logging.WARNING, format="bpograph serve [%(process)d]: %(message)s")
@@ -241,6 +242,8 @@ class _Process:
     process: multiprocessing.process.BaseProcess
     status: Connection
     slot: int
+    group: int | None = None
+    """Which of :attr:`Supervisor.groups` it runs on (None: on every CPU)."""
     retiring: bool = False
     listening: bool = True
     """Whether its status pipe is still read (until it says it retires, or closes)."""
@@ -268,12 +271,23 @@ class Supervisor:
         """Retiring processes whose successor waits for a free slot."""
         self.loads = self.shared.loads
         self._processes: list[_Process] = []
+        self.groups = cpu_groups(self.size) if settings.pin_cpus else []
+        """The CPUs of each server process: a successor takes its predecessor's, a new process the
+        group fewest serving processes use."""
         self._stopping = False
         self._starting = True
 
     def _free_slot(self) -> int | None:
         used = {entry.slot for entry in self._processes}
         return next((slot for slot in range(len(self.loads)) if slot not in used), None)
+
+    def _group_for(self, predecessor: _Process | None) -> int | None:
+        if not self.groups:
+            return None
+        if predecessor is not None and predecessor.group is not None:
+            return predecessor.group
+        serving = [entry.group for entry in self._processes if not entry.retiring]
+        return min(range(len(self.groups)), key=serving.count)
 
     def _spawn(self, slot: int | None = None, predecessor: _Process | None = None) -> _Process | None:
         slot = self._free_slot() if slot is None else slot
@@ -285,13 +299,15 @@ class Supervisor:
         # take every early connection; a successor's slot stays idle until it serves (else the
         # others, thinking it empty, would stop accepting while it starts)
         self.loads[slot] = 0 if self._starting else IDLE_SLOT
+        group = self._group_for(predecessor)
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(self.settings, self.store, self.prepared, self.sock, child, self.shared, slot),
+            target=_serve, args=(self.settings, self.store, self.prepared, self.sock, child, self.shared, slot,
+                                 None if group is None else self.groups[group]),
             name="bpograph-server", daemon=True)
         process.start()
         child.close()
-        entry = _Process(process, parent, slot, predecessor=predecessor)
+        entry = _Process(process, parent, slot, group, predecessor=predecessor)
         if self._processes and not self._starting:
             self.shared.metrics.add(REPLACED)
         self._processes.append(entry)
