@@ -58,6 +58,10 @@ SYSTEMS = {
     "bpograph": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data],
     # one thread per process: less contention for the GIL, but a long query holds up its process
     "bpograph-1thread": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data, "--threads", "1"],
+    # every process may run on every CPU (bpograph serve --no-pin-cpus): the A/B of the CPU shares
+    "bpograph-unpinned": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data, "--no-pin-cpus"],
+    # the minimal Flask + pyoxigraph endpoint on the same pre-forked waitress (benchmarks/minimal.py)
+    "minimal": lambda port, data: [str(HERE / "minimal.py"), str(port), data, *SHIPPED],
     "rdflib-endpoint": lambda port, data: ["-m", "rdflib_endpoint", "serve", "--host", "127.0.0.1", "--port", str(port), *SHIPPED, data],
 }
 
@@ -120,6 +124,9 @@ def main() -> None:
                         help="also each query alone against Virtuoso (installed with apt-get when absent), and the "
                              "store's import, start-up and memory against pyoxigraph's loader (benchmarks/queries.py, store.py)")
     parser.add_argument("--large", type=int, default=10_000_000, help="with --peers: the larger store of the start-up figures")
+    parser.add_argument("--interleave", action="store_true",
+                        help="start every system at once (each on its own port) and take the runs of each cell in "
+                             "rounds, one run of every system per round: ratios from the same minutes of the VM")
     parser.add_argument("--per-query", action="store_true",
                         help="instead of the wrk mixes, time each analytic query alone on each system")
     args = parser.parse_args()
@@ -129,6 +136,10 @@ def main() -> None:
     units = max(1, args.triples // PER_UNIT)
     rows = []
     timings: dict[str, dict[str, float]] = {}
+    if args.interleave:
+        rows = interleaved(args.systems.split(","), args, data, units)
+        print(report(rows, args))
+        return
     for system in args.systems.split(","):
         path = ENDPOINT_PATH.get(system, "/sparql")
         paths = {mix: paths_for(mix, units, path) for mix in ("lookup", "analytic")}
@@ -175,6 +186,49 @@ def main() -> None:
         print(store_report(measure_sizes((args.triples, args.large), args.port + 7)))
 
 
+def interleaved(systems: list[str], args, data: str, units: int) -> list[dict]:
+    """Every system up at once; each cell's runs in rounds of one run per system, so that a slower
+    or faster minute of the VM falls on all of them alike."""
+    ports = {system: args.port + 10 * i for i, system in enumerate(systems)}
+    processes, loads = {}, {}
+    try:
+        for system in systems:
+            started = time.monotonic()
+            processes[system] = start(system, ports[system], data)
+            wait(f"http://127.0.0.1:{ports[system]}{ENDPOINT_PATH.get(system, '/sparql')}?query=ASK%7B%7D", processes[system])
+            if system.startswith("bpograph"):
+                from store import serving_from_memory
+
+                serving_from_memory(ports[system])
+            loads[system] = time.monotonic() - started
+        paths = {(system, mix): paths_for(mix, units, ENDPOINT_PATH.get(system, "/sparql"))
+                 for system in systems for mix in ("lookup", "analytic")}
+        for system in systems:  # warm-up, not recorded
+            run_wrk(f"http://127.0.0.1:{ports[system]}", paths[system, "lookup"], 8, 5)
+        rows = []
+        for mix in ("lookup", "analytic"):
+            for concurrency in (1, 8):
+                runs: dict[str, list[dict]] = {system: [] for system in systems}
+                for _ in range(args.repeat):
+                    for system in systems:
+                        runs[system].append(run_wrk(f"http://127.0.0.1:{ports[system]}", paths[system, mix],
+                                                    concurrency, args.duration))
+                for system in systems:
+                    result = sorted(runs[system], key=lambda r: r["rps"])[args.repeat // 2]
+                    rows.append({"system": system, "mix": mix, "c": concurrency, "load_s": loads[system], **result})
+                    print(f"{system:18} {mix:9} c={concurrency} {result}", file=sys.stderr)
+        return rows
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def per_query_report(timings: dict[str, dict[str, float]]) -> str:
     systems = list(timings)
     lines = ["| query | " + " | ".join(f"{s} s" for s in systems) + " | ratio |", "|---|" + "---|" * (len(systems) + 1)]
@@ -193,7 +247,7 @@ def report(rows: list[dict], args) -> str:
     for r in rows:
         latency = f"{r['p50']:.2f} | {r['p99']:.2f}" if r["rps"] else "– | –"  # nothing finished in the window
         lines.append(f"| {r['system']} | {r['load_s']:.0f} | {r['mix']} | {r['c']} | {r['rps']:.1f} | {latency} | {r['errors']} |")
-    lines += ["", "| system | mix | concurrency | / rdflib-endpoint | / floor | / floor-prefork |", "|---|---|---|---|---|---|"]
+    lines += ["", "| system | mix | concurrency | / rdflib-endpoint | / floor | / floor-prefork | / minimal |", "|---|---|---|---|---|---|---|"]
     by = {(r["system"], r["mix"], r["c"]): r for r in rows}
 
     def ratio(ours, other, percent=False):
@@ -201,15 +255,16 @@ def report(rows: list[dict], args) -> str:
             return "n/a"
         if percent and ours["mix"] != "lookup":  # the floor answers no query: only lookups compare
             return "–"
-        return f"{100 * ours['rps'] / other['rps']:.0f}%" if percent else f"{ours['rps'] / other['rps']:.1f}x"
+        return f"{100 * ours['rps'] / other['rps']:.0f}%" if percent else f"{ours['rps'] / other['rps']:.2f}x"
 
-    for system in ("bpograph", "bpograph-1thread"):
+    for system in ("bpograph", "bpograph-1thread", "bpograph-unpinned", "minimal"):
         for mix in ("lookup", "analytic"):
             for c in (1, 8):
                 ours = by.get((system, mix, c))
                 if ours:
                     lines.append(f"| {system} | {mix} | {c} | {ratio(ours, by.get(('rdflib-endpoint', mix, c)))} | "
-                                 f"{ratio(ours, by.get(('floor', mix, c)), True)} | {ratio(ours, by.get(('floor-prefork', mix, c)), True)} |")
+                                 f"{ratio(ours, by.get(('floor', mix, c)), True)} | {ratio(ours, by.get(('floor-prefork', mix, c)), True)} | "
+                                 f"{ratio(ours, by.get(('minimal', mix, c)))} |")
     return "\n".join(lines)
 
 
