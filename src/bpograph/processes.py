@@ -17,7 +17,6 @@ def die_with_parent() -> None:
         pass
 
 
-
 def cpu_groups(count: int) -> list[frozenset[int]]:
     """The CPUs this process may use, dealt round-robin into ``count`` groups (fewer when there
     are fewer CPUs): one group per server process. Empty where Linux's affinity calls are missing.
@@ -37,8 +36,8 @@ def pin(cpus: frozenset[int] | None) -> None:
 
     A server process hands each query to a query thread and back (for the time limit). A thread
     woken on the CPU where the other just went to sleep takes about 15 µs to run on this 2-core
-    VM; woken on another CPU, about 55 µs. With one CPU per process, lookups answer 30-40% faster
-    at concurrency 1 (docs/benchmarks.md, "CPU per server process").
+    VM; woken on another CPU, about 55 µs. With one CPU per process, 22% more lookups are answered
+    at concurrency 1 and 15% more at 8 (docs/benchmarks.md, "CPU per server process").
     """
     import os
 
