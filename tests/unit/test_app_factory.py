@@ -35,3 +35,30 @@ def test_a_request_cannot_ask_for_less_than_the_floor(client):
     reply = client.get("/sparql", query_string={"query": HEAVY, "timeout": "0.000001"})
     assert reply.status_code == 503 and b"time limit of 1 s" in reply.data
     assert client.get("/sparql", query_string={"query": "ASK {}", "timeout": "0.000001"}).status_code == 200
+
+
+def _count(client, query: str) -> int:
+    reply = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert reply.status_code == 200, reply.data
+    return int(json.loads(reply.data)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("update", [False, True], ids=["read-only", "with updates"])
+def test_the_factory_app_answers_whole_graph_counts_from_the_figures_only_while_the_store_cannot_change(update):
+    """The worker processes use the plans too (backends/oxigraph/plans.py). A figure off by 1,000
+    shows which path answered: read-only, the figure; with updates, the engine's own count."""
+    from dataclasses import replace
+
+    from bpograph.backends.oxigraph.store import build_store
+
+    settings = Settings(workers=1, update=update, update_key="k" * 16 if update else None)
+    store = build_store(settings)
+    try:
+        app = create_app(settings, store=replace(store, union_triples=store.union_triples + 1000))
+        client = app.test_client()
+        counted = _count(client, "SELECT (COUNT(?s) AS ?n) WHERE { ?s ?p ?o }")  # no plan for this one
+        assert counted == store.union_triples
+        assert _count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == (counted if update else counted + 1000)
+        app.extensions["bpograph.shutdown"]()
+    finally:
+        store.close()

@@ -34,14 +34,18 @@ def open_backend(settings: Settings, store: StoreInfo | None = None) -> tuple[St
     """
     if settings.backend:
         return _connect(settings)
+    from .oxigraph.plans import Facts
     from .oxigraph.store import build_store
     from .oxigraph.workers import QueryPool
 
     owned = store is None
     store = build_store(settings) if store is None else store
+    # the workers read the on-disk store: NOT EXISTS as MINUS pays there; the count only holds
+    # while the store cannot change
+    facts = Facts(union_triples=None if settings.update else store.union_triples, not_exists_as_minus=True)
     try:
         return store, QueryPool(store.path, settings.workers, writable=settings.update,
-                                network=bool(settings.allow_service))
+                                network=bool(settings.allow_service), facts=facts)
     except BaseException:
         if owned:
             store.close()

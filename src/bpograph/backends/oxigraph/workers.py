@@ -15,13 +15,16 @@ from pathlib import Path
 
 from ...processes import die_with_parent
 from ..base import Answer, Request
+from .plans import Facts
 
 log = logging.getLogger(__name__)
 
 
-def _serve(store_path: str, conn: Connection, writable: bool = False, network: bool = False) -> None:
-    """Worker process: answer requests from ``conn`` until the parent closes it. Without
-    ``network`` (no SERVICE allowlist) the process can open no network socket."""
+def _serve(store_path: str, conn: Connection, writable: bool = False, network: bool = False,
+           facts: Facts | None = None) -> None:
+    """Worker process: answer requests from ``conn`` until the parent closes it, with the plans
+    ``facts`` allow (:mod:`.plans`). Without ``network`` (no SERVICE allowlist) the process can
+    open no network socket."""
     die_with_parent()
     import pyoxigraph as ox
 
@@ -38,7 +41,7 @@ def _serve(store_path: str, conn: Connection, writable: bool = False, network: b
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(on_query_stack(execute, store, request))
+        conn.send(on_query_stack(execute, store, request, facts))
 
 
 @dataclass(eq=False)
@@ -56,13 +59,16 @@ class QueryPool:
     """``size`` worker processes over the store at ``store_path``; thread-safe.
 
     With ``writable`` there is one worker, which opens the store read-write and also applies
-    updates (a store has one writer; readers may not open it beside a writer).
+    updates (a store has one writer; readers may not open it beside a writer). ``facts`` are the
+    plans the workers may use: the whole-graph count only where the store cannot change.
     """
 
-    def __init__(self, store_path: Path, size: int, writable: bool = False, network: bool = False) -> None:
+    def __init__(self, store_path: Path, size: int, writable: bool = False, network: bool = False,
+                 facts: Facts | None = None) -> None:
         self._path = str(store_path)
         self._writable = writable
         self._network = network
+        self._facts = facts
         size = 1 if writable else size
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -74,7 +80,7 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(self._path, child, self._writable, self._network), daemon=True, name="bpograph-query")
+        process = self._context.Process(target=_serve, args=(self._path, child, self._writable, self._network, self._facts), daemon=True, name="bpograph-query")
         process.start()
         child.close()
         if not parent.poll(60) or parent.recv() != "ready":
