@@ -53,12 +53,14 @@ def test_the_factory_app_answers_whole_graph_counts_from_the_figures_only_while_
 
     settings = Settings(workers=1, update=update, update_key="k" * 16 if update else None)
     store = build_store(settings)
+    app = None
     try:
         app = create_app(settings, store=replace(store, union_triples=store.union_triples + 1000))
         client = app.test_client()
         counted = _count(client, "SELECT (COUNT(?s) AS ?n) WHERE { ?s ?p ?o }")  # no plan for this one
         assert counted == store.union_triples
         assert _count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == (counted if update else counted + 1000)
-        app.extensions["bpograph.shutdown"]()
     finally:
+        if app is not None:
+            app.extensions["bpograph.shutdown"]()
         store.close()
