@@ -12,24 +12,11 @@ import socket
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
 from http_client import fetch
-from serving import HEAVY, alive, children_of, cpu_seconds, running_server, server_process
-
-
-def server_processes(supervisor: int) -> set[int]:
-    """The supervisor's children that serve HTTP (not multiprocessing's resource tracker)."""
-    found = set()
-    for pid in children_of(supervisor):
-        try:
-            if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text():
-                found.add(pid)
-        except OSError:
-            continue
-    return found
+from serving import HEAVY, alive, cpu_seconds, running_server, server_process, server_processes
 
 
 @pytest.fixture()
