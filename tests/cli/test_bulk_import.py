@@ -172,3 +172,29 @@ def test_a_folder_or_a_missing_file_is_one_line(store, tmp_path):
         assert result.returncode == 2, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
         assert says in result.stderr
+
+
+def test_a_graph_filled_by_another_import_after_the_emptiness_check_is_not_dropped_with_a_broken_file(
+        store, tmp_path, monkeypatch):
+    """The race between looking at the graph (empty: bulk import, undone by dropping the graph)
+    and taking the store: another import that fills the graph in between must keep its triples
+    when this file turns out broken. Played out in process: the other import runs just before
+    the bulk import takes the store."""
+    from bpograph.backends.oxigraph import store as module
+    from bpograph.errors import InputError
+
+    good = tmp_path / "good.nt"
+    good.write_text("<http://example.org/kept> <http://example.org/p> \"written in between\" .\n", encoding="utf-8")
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<http://example.org/s> <http://example.org/p> \"fine\" .\nnot a triple\n", encoding="utf-8")
+    bulk = module._bulk_import
+
+    def racing(*args, **kwargs):
+        module._transactional_import(store, good, ox.NamedNode(GRAPH), GRAPH, False)  # the other import
+        return bulk(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_bulk_import", racing)
+    with pytest.raises(InputError, match="line 2"):
+        module.import_file(store, broken, GRAPH)
+    assert held(store)[GRAPH] == 1 and held(store)[OTHER] == 1
+    assert "pending" not in marker(store)

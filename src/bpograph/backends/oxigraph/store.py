@@ -105,11 +105,18 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
             try:
                 return _bulk_import(store_dir, file, fmt_name, target, sorted(graphs, key=str), progress,
                                     passes=1 + quads)
+            except _NotEmpty:  # another import filled a graph since the look above: one transaction, then
+                pass
             except InputError:
                 if created:  # the store was made for this file: a broken file leaves no store either
                     shutil.rmtree(store_dir, ignore_errors=True) if not existed else _clear(store_dir)
                 raise
     return _transactional_import(store_dir, file, target, graph, replace)
+
+
+class _NotEmpty(Exception):
+    """A graph a bulk import was to fill holds triples by the time the import has the store: its
+    undo (dropping the graph) would lose them, so the import goes as one transaction instead."""
 
 
 def _graphs_of(file: Path, fmt_name: str, target: ox.NamedNode, progress: Progress | None) -> set:
@@ -134,7 +141,7 @@ def _bulk_import(store_dir: Path, file: Path, fmt_name: str, target: ox.NamedNod
     size = file.stat().st_size
     change = f"bulk:{target.value}:{file.resolve()}:{size}"
     counted: dict = {}
-    with _writing(store_dir, change, undo=[g.value for g in graphs], counted=counted) as store:
+    with _writing(store_dir, change, undo=[g.value for g in graphs], counted=counted, only_if_empty=graphs) as store:
         for named in graphs:
             store.add_graph(named)  # an empty file still makes its (empty) graph
         failure = None
@@ -255,19 +262,27 @@ def _insert_data(quads: list[ox.Quad]) -> str:
 
 @contextmanager
 def _writing(store_dir: Path, change: str, undo: list[str] | None = None,
-             counted: dict | None = None) -> Iterator[ox.Store]:
+             counted: dict | None = None, only_if_empty: list | None = None) -> Iterator[ox.Store]:
     """The store opened for writing under its exclusive lock, with a pending marker written
     before the data may change and the final one after (see :func:`_write_marker`). ``undo``
     names graphs that are empty now and that the change fills outside a transaction: if the
     change raises InputError they are dropped at once, and if it is cut off, at the next opening
     (:func:`recover`); either way the store is as it was, with its version. ``counted`` receives
-    the store's figures as counted after the change."""
+    the store's figures as counted after the change.
+
+    :raise _NotEmpty: a graph of ``only_if_empty`` holds triples (checked under the lock, before
+        anything is written; the store is closed again).
+    """
     with store_lock(store_dir, exclusive=True):
         _undo(store_dir)  # a bulk import cut off before this change
         try:
             store = ox.Store(str(store_dir))
         except OSError as exc:
             raise InputError(str(store_dir), f"the store cannot be opened for writing: {exc}") from None
+        if only_if_empty and any(next(store.quads_for_pattern(None, None, None, g), None) is not None
+                                 for g in only_if_empty):
+            del store  # closed before anyone opens it again
+            raise _NotEmpty
         before = _read_marker(store_dir)
         old = before["version"]
         version = hashlib.sha256(f"{old}:{change}".encode()).hexdigest()[:20]
