@@ -3,9 +3,11 @@ the same WSGI server, in the same run, at concurrency 1 and 8, with wrk.
 
     python benchmarks/run.py --triples 1000000 --duration 10 > results.md
     python benchmarks/run.py --systems floor,floor-prefork,bpograph --peers > results.md   # issue 11's figures
+    python benchmarks/run.py --systems floor,floor-prefork,minimal,bpograph,bpograph-unpinned --interleave
 
 Needs: wrk (Debian package), rdflib-endpoint and uvicorn (pip install -e '.[bench]').
-Each system runs alone while it is measured (2 cores: wrk and the server share them).
+Each system runs alone while it is measured (2 cores: wrk and the server share them); with
+--interleave all run at once, idle but for the one measured.
 """
 
 from __future__ import annotations
