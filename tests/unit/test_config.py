@@ -43,6 +43,6 @@ def test_serve_help_is_the_settings_table():
     from bpograph.cli import main
 
     text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
-    for name in ("timeout", "max_rows", "client_budget", "workers", "allow_service", "memory", "default_data"):
+    for name in ("timeout", "max_rows", "client_budget", "workers", "allow_service", "memory", "default_data", "pin_cpus"):
         help_text = " ".join(dict((n, h) for n, _, h in Settings.table())[name].split())
         assert help_text in text, name
