@@ -98,6 +98,7 @@ def server_process(*args: str, log_path: Path, env: dict[str, str] | None = None
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from ..backends import prepare_processes
 from ..backends.base import StoreInfo
 from ..config import Settings
 from ..metrics import REPLACED
-from ..processes import cpu_groups, die_with_parent, pin
+from ..processes import cpu_groups, die_with_parent, pin, restore_priority
 from ..shared_state import IDLE_SLOT, SharedState
 
 log = logging.getLogger(__name__)
@@ -399,6 +399,7 @@ class Supervisor:
         self._stopping = True
         for entry in self._processes:
             if entry.process.is_alive():
+                restore_priority(entry.process.pid)  # a thread on the idle class would die slowly
                 entry.process.kill()
         for entry in self._processes:
             entry.process.join(timeout=5)
