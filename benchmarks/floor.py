@@ -35,17 +35,23 @@ def main() -> None:
     if args.processes == 1:
         serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident="floor")
         return
+    prefork(args.port, args.processes, _serve, args.threads)
+
+
+def prefork(port: int, processes: int, target, *args) -> None:
+    """Run ``target(sock, *args)`` in ``processes`` spawned processes that accept on one loopback
+    socket bound to ``port`` (the way bpograph serve runs); return when they end."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
+    sock.bind(("127.0.0.1", port))
     # exit normally on SIGTERM, so that multiprocessing ends the daemon children with us
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_serve, args=(sock, args.threads), daemon=True) for _ in range(args.processes)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
+    children = [context.Process(target=target, args=(sock, *args), daemon=True) for _ in range(processes)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
 
 
 if __name__ == "__main__":

@@ -8,13 +8,11 @@ results or Turtle. No parse check, no fair share, no time limit, no row cap, no 
 """
 
 import argparse
-import multiprocessing
-import signal
 import socket
-import sys
 
 import pyoxigraph as ox
 from flask import Flask, Response, request
+from floor import prefork
 from waitress import serve
 
 
@@ -45,17 +43,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_serve, args=(sock, args.files, args.threads), daemon=True)
-                 for _ in range(args.processes)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
+    prefork(args.port, args.processes, _serve, args.files, args.threads)
 
 
 if __name__ == "__main__":
