@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 def die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies, however the parent dies (a worker
@@ -21,8 +23,6 @@ def cpu_groups(count: int) -> list[frozenset[int]]:
     """The CPUs this process may use, dealt round-robin into ``count`` groups (fewer when there
     are fewer CPUs): one group per server process. Empty where Linux's affinity calls are missing.
     """
-    import os
-
     try:
         allowed = sorted(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -39,8 +39,6 @@ def pin(cpus: frozenset[int] | None) -> None:
     VM; woken on another CPU, about 55 µs. With one CPU per process, 22% more lookups are answered
     at concurrency 1 and 15% more at 8 (docs/benchmarks.md, "CPU per server process").
     """
-    import os
-
     if not cpus:
         return
     try:
@@ -55,8 +53,6 @@ def restore_priority(pid: int) -> None:
     class; killed so, it may need seconds of a busy CPU to die (measured: 0.4-1.3 s with both
     CPUs busy, 1 ms at normal priority). Call this just before killing the process.
     """
-    import os
-
     try:
         threads = os.listdir(f"/proc/{pid}/task")
     except OSError:

@@ -174,12 +174,11 @@ def test_a_folder_or_a_missing_file_is_one_line(store, tmp_path):
         assert says in result.stderr
 
 
-def test_a_graph_filled_by_another_import_after_the_emptiness_check_is_not_dropped_with_a_broken_file(
+def test_a_graph_filled_by_another_import_before_this_one_takes_the_store_is_not_dropped_with_a_broken_file(
         store, tmp_path, monkeypatch):
-    """The race between looking at the graph (empty: bulk import, undone by dropping the graph)
-    and taking the store: another import that fills the graph in between must keep its triples
-    when this file turns out broken. Played out in process: the other import runs just before
-    the bulk import takes the store."""
+    """A bulk import is undone by dropping its graphs: another import that fills the graph just
+    before this one takes the store must keep its triples when this file turns out broken.
+    Played out in process: the other import runs just before the bulk import takes the store."""
     from bpograph.backends.oxigraph import store as module
     from bpograph.errors import InputError
 

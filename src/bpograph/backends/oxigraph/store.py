@@ -72,9 +72,9 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
 
     Unreadable input changes nothing. Into graphs that are new or empty, a file in a streamed
     format goes as a stream to Oxigraph's bulk loader (bpograph keeps no copy of the file: the
-    memory is the loader's own; a TriG or N-Quads file is read once before, to know its graphs): if it turns out broken, the
-    graphs it filled are dropped at once, and if the import is cut off, when the store is next
-    opened (they were empty). Into graphs that hold triples, the file is parsed into memory
+    memory is the loader's own; a TriG or N-Quads file is read once before, to know its graphs):
+    if it turns out broken, the graphs it filled are dropped at once, and if the import is cut
+    off, when the store is next opened (they were empty). Into graphs that hold triples, the file is parsed into memory
     first and the store changes in one transaction: all of the file or none of it.
 
     :param progress: called with (bytes read, bytes to read) as the file is read.
@@ -95,28 +95,21 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
         created = _read_marker(store_dir) is None
         if created:
             build_store(Settings(store_dir=str(store_dir)))
-        with store_lock(store_dir, exclusive=True):
-            store = ox.Store.read_only(str(store_dir))
-            try:
-                empty = all(next(store.quads_for_pattern(None, None, None, g), None) is None for g in graphs)
-            finally:
-                del store
-        if empty:
-            try:
-                return _bulk_import(store_dir, file, fmt_name, target, sorted(graphs, key=str), progress,
-                                    passes=1 + quads)
-            except _NotEmpty:  # another import filled a graph since the look above: one transaction, then
-                pass
-            except InputError:
-                if created:  # the store was made for this file: a broken file leaves no store either
-                    shutil.rmtree(store_dir, ignore_errors=True) if not existed else _clear(store_dir)
-                raise
+        try:
+            return _bulk_import(store_dir, file, fmt_name, target, sorted(graphs, key=str), progress,
+                                passes=1 + quads)
+        except _NotEmpty:  # a graph holds triples (looked at under the store's lock): one transaction
+            pass
+        except InputError:
+            if created:  # the store was made for this file: a broken file leaves no store either
+                shutil.rmtree(store_dir, ignore_errors=True) if not existed else _clear(store_dir)
+            raise
     return _transactional_import(store_dir, file, target, graph, replace)
 
 
 class _NotEmpty(Exception):
-    """A graph a bulk import was to fill holds triples by the time the import has the store: its
-    undo (dropping the graph) would lose them, so the import goes as one transaction instead."""
+    """A graph a bulk import was to fill holds triples (seen once the import has the store's
+    lock): its undo (dropping the graph) would lose them, so the import goes as one transaction."""
 
 
 def _graphs_of(file: Path, fmt_name: str, target: ox.NamedNode, progress: Progress | None) -> set:
