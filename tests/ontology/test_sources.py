@@ -3,7 +3,7 @@ document with its address, not on an article claim that does not say them."""
 
 from __future__ import annotations
 
-from rdflib import RDF, SKOS, URIRef
+from rdflib import RDF, RDFS, SKOS, URIRef
 from rdflib.namespace import DCTERMS
 
 from bpograph.namespaces import BPO, CLAIM, SOURCE
@@ -46,7 +46,7 @@ def test_nace_classes_carry_the_official_estonian_titles_with_their_source(knowl
         if code not in EMTAK_TITLES:
             continue
         found[code] = concept
-        for predicate in (SKOS.prefLabel, URIRef("http://www.w3.org/2000/01/rdf-schema#label")):
+        for predicate in (SKOS.prefLabel, RDFS.label):
             estonian = [str(o) for o in knowledge.objects(concept, predicate) if o.language == "et"]
             assert estonian == [f"{code} {EMTAK_TITLES[code]}"], (concept, predicate)
         assert SOURCE["emtak-2008-titles"] in set(knowledge.objects(concept, DCTERMS.source)), concept
