@@ -416,10 +416,9 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
     )
     from .safety.allowlist import Allowlist
 
-    if settings.backend and (settings.update or settings.store_dir or settings.data or settings.named or settings.graphs):
+    if settings.backend and (settings.store_dir or settings.data or settings.named or settings.graphs):
         click.echo("bpograph serve: --backend serves what the remote store holds: load files with bpograph import "
-                   "--backend, and write to the store itself (--update, --store, --data, --named and --graph are "
-                   "for the embedded store)", err=True)
+                   "--backend (--store, --data, --named and --graph are for the embedded store)", err=True)
         sys.exit(EXIT_BAD_INPUT)
 
     try:

@@ -1,14 +1,18 @@
 """The W3C SPARQL 1.1 Protocol tests (shared/w3c-rdf-tests/.../protocol/manifest.ttl) over HTTP.
 
-The server under test is a `bpograph serve --update` with only the suite's data, loaded under
-the graph names the manifest gives (ut:graphData); the tests run in the manifest's order, as
-later ones read what earlier updates wrote. Each ht:Request is sent as written, with the path
+The server under test is a `bpograph serve --update` with the suite's data, loaded under the
+graph names the manifest gives (ut:graphData), on each backend: the embedded store (with only
+the suite's data) and Virtuoso (where bpograph loads its shipped graph too). The tests run in the
+manifest's order, as later ones read what earlier updates wrote. Each ht:Request is sent as written, with the path
 prefix /sparql/ mapped to /sparql, and its status, result format and boolean are checked.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from xml.dom import minidom
 
 import pytest
@@ -47,19 +51,38 @@ def local_name(test: URIRef) -> str:
     return str(test).rsplit("#", 1)[-1]
 
 
-@pytest.fixture(scope="module")
-def protocol_server(w3c_dir, tmp_path_factory):
-    # updates are off by default; the suite's update tests need them, on a scratch store
-    args = ["--no-default-data", "--update"]
-    seen = set()
+def suite_data(w3c_dir) -> list[tuple[str, str]]:
+    """(graph name, file) of the data the manifest loads (ut:graphData), once each."""
+    found: dict[str, str] = {}
     for data in GRAPH.objects(None, UT.graphData):
         name, file = str(GRAPH.value(data, RDFS.label)), GRAPH.value(data, UT.graph)
-        if name not in seen:
-            seen.add(name)
-            args += ["--graph", name, str(w3c_dir / "protocol" / str(file).rsplit("/", 1)[-1])]
+        found.setdefault(name, str(w3c_dir / "protocol" / str(file).rsplit("/", 1)[-1]))
+    return list(found.items())
+
+
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def protocol_server(request, w3c_dir, tmp_path_factory):
+    """`bpograph serve --update` with the suite's data: on the embedded store, or over a Virtuoso
+    of its own (the suite clears every graph, which a shared store's other tests would miss)."""
     log = tmp_path_factory.mktemp("w3c-protocol") / "serve.log"
-    with running_server(*args, log_path=log) as base:
-        yield base
+    if request.param == "embedded":
+        # updates are off by default; the suite's update tests need them, on a scratch store
+        args = ["--no-default-data", "--update"]
+        for name, file in suite_data(w3c_dir):
+            args += ["--graph", name, file]
+        with running_server(*args, log_path=log) as base:
+            yield base
+        return
+    from virtuoso import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("w3c-protocol-virtuoso")) as store:
+        for name, file in suite_data(w3c_dir):
+            done = subprocess.run([sys.executable, "-m", "bpograph", "import", file, "--graph", name,
+                                   "--backend", store.sparql], env={**os.environ, **store.environment},
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stderr
+        with running_server("--backend", store.sparql, "--update", log_path=log, env=store.environment) as base:
+            yield base
 
 
 def requests_of(test: URIRef) -> list:

@@ -19,10 +19,10 @@ from .base import Backend, StoreInfo
 def _connect(settings: Settings, load: bool = True) -> tuple[StoreInfo, Backend]:
     """The remote store's state and a backend over it, with the embedded engine's parser as the
     real parse each query gets (see :func:`bpograph.backends.remote.connect`)."""
-    from .oxigraph.syntax import syntax_error
+    from .oxigraph.syntax import syntax_error, update_syntax_error
     from .remote import connect
 
-    return connect(settings, syntax_error, load=load)
+    return connect(settings, syntax_error, load=load, update_syntax_error=update_syntax_error)
 
 
 def open_backend(settings: Settings, store: StoreInfo | None = None) -> tuple[StoreInfo, Backend]:

@@ -6,7 +6,8 @@ CLI over a store built for more data than one machine's memory, with as many fro
 - :mod:`.results`: the store's answers capped and rewritten in the negotiated format (rdflib);
 - :mod:`.state`: what bpograph records in the store (version, graphs, counts), read by every
   front-end, so that front-ends are stateless;
-- :mod:`.loading`: the shipped graph on first use, imports and drops.
+- :mod:`.loading`: the shipped graph on first use, imports and drops;
+- :mod:`.updates`: SPARQL updates rewritten to touch only the graphs bpograph serves.
 
 Nothing here imports pyoxigraph (``tests/unit/test_package_layout.py``): the one real parse each query
 gets before it is sent is handed in by :func:`bpograph.backends.open_backend`.
@@ -43,7 +44,8 @@ def endpoints(settings: Settings) -> Endpoints:
 
 
 def connect(settings: Settings, syntax_error: Callable[[str, str | None, tuple[int, int] | None], str | None],
-            load: bool = True) -> tuple[LiveInfo, RemoteBackend]:
+            load: bool = True,
+            update_syntax_error: Callable[[str, str | None], str | None] | None = None) -> tuple[LiveInfo, RemoteBackend]:
     """A view of the store's state and a backend over it; with ``load``, the shipped graph is
     loaded first if the store lacks it.
 
@@ -65,5 +67,7 @@ def connect(settings: Settings, syntax_error: Callable[[str, str | None, tuple[i
         raise InputError(connection.endpoints.name, "bpograph has not loaded this store yet (bpograph serve --backend does)")
     info = LiveInfo(connection, state)
     backend = RemoteBackend(connection, lambda: list(info.graphs), syntax_error,
-                            limit_parameter=settings.backend_limit_parameter, union=settings.backend_union)
+                            limit_parameter=settings.backend_limit_parameter, union=settings.backend_union,
+                            update_syntax_error=update_syntax_error, base_iri=settings.base_iri,
+                            written=info.refresh)
     return info, backend

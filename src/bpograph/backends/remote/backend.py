@@ -14,6 +14,10 @@ parser is handed in, so that this package imports no engine) and the function gu
 - the time limit, both as the store's own parameter (Virtuoso's ``timeout``, milliseconds) and
   as a bound on the HTTP call.
 
+An update (on a front-end started with ``--update``) is rewritten to touch only the graphs
+bpograph serves, with a graph of the store standing for the default graph (:mod:`.updates`), and
+the store's state is recorded again after it.
+
 A slow store gives 503, a store that is down 503, a store's own error 400 (the request) or 502
 (the store); never a hung worker, and never the store's stack or grammar dump.
 """
@@ -21,6 +25,8 @@ A slow store gives 503, a store that is down 503, a store's own error 400 (the r
 from __future__ import annotations
 
 import re
+import threading
+import uuid
 from collections.abc import Callable
 
 from ...namespaces import SPARQL_PREFIXES
@@ -28,8 +34,10 @@ from ...safety import sparql_lexer as lex
 from ...safety.functions import check_functions
 from ...safety.query_guard import Refused
 from ..base import Answer, DumpRequest, QueryRequest, Request, UpdateRequest
-from . import results
+from . import results, updates
 from .connection import Connection, StoreUnavailable
+from .state import StoreError, next_version, read_state
+from .updates import DEFAULT_GRAPH, named_graphs
 
 MAX_MESSAGE = 300
 #: How a time limit is passed to the store: a query parameter and its value from the limit in
@@ -47,11 +55,17 @@ class RemoteBackend:
 
     def __init__(self, connection: Connection, graphs: Callable[[], list[str]],
                  syntax_error: Callable[[str, str | None, tuple[int, int] | None], str | None],
-                 limit_parameter: str = DEFAULT_LIMIT_PARAMETER, union: str = "served") -> None:
+                 limit_parameter: str = DEFAULT_LIMIT_PARAMETER, union: str = "served",
+                 update_syntax_error: Callable[[str, str | None], str | None] | None = None,
+                 base_iri: str = "", written: Callable[[], None] = lambda: None) -> None:
         self.connection = connection
         self._store_union = union == "store"
         self._graphs = graphs
         self._syntax_error = syntax_error
+        self._update_syntax_error = update_syntax_error
+        self._base_iri = base_iri
+        self._written = written
+        self._writing = threading.Lock()
         self._limit = limit_parameter.split("=", 1) if limit_parameter else None
         self.stopped = 0
         """Queries stopped at their time limit, by the store or by the bound on the call."""
@@ -63,8 +77,7 @@ class RemoteBackend:
             if isinstance(request, DumpRequest):
                 return self._dump(request, timeout)
             if isinstance(request, UpdateRequest):
-                return Answer(403, message="this endpoint does not take updates for its remote store; "
-                                           "write to the store itself or with bpograph import --backend")
+                return self._update(request, timeout)
         except StoreUnavailable as exc:
             if exc.timed_out:
                 self.stopped += 1
@@ -72,6 +85,8 @@ class RemoteBackend:
                                            f"({exc.message})")
             return Answer(503, message=f"{exc.message}; try again later")
         except results.BadAnswer as exc:
+            return Answer(502, message=str(exc))
+        except StoreError as exc:
             return Answer(502, message=str(exc))
         raise TypeError(f"not a request: {request!r}")
 
@@ -129,7 +144,10 @@ class RemoteBackend:
         if request.query_has_dataset or self._store_union:
             return {}
         graphs = self._graphs()
-        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+        # the default graph of bpograph's updates joins the union; a store given no named graphs
+        # would read all of its own
+        return {"default-graph-uri": graphs + [DEFAULT_GRAPH] * (DEFAULT_GRAPH not in graphs),
+                "named-graph-uri": named_graphs(graphs)}
 
     def _send(self, text: str, dataset: dict[str, list[str]], accept: str, timeout: float) -> bytes | Answer:
         data: dict[str, object] = {"query": text, **dataset}
@@ -145,16 +163,86 @@ class RemoteBackend:
             return body
         return self.store_error(status, body.decode("utf-8", "replace"), timeout)
 
-    def store_error(self, status: int, text: str, timeout: float) -> Answer:
+    def store_error(self, status: int, text: str, timeout: float, what: str = "query") -> Answer:
         """The store's refusal as an answer: its first line, without the query it repeats."""
         message = _first_line(text)
         if re.search(r"timeout|time limit|exceeds the limit|estimated execution time", message, re.I):
             self.stopped += 1
-            return Answer(503, message=f"the store stopped the query at its time limit of {timeout:g} s "
+            return Answer(503, message=f"the store stopped the {what} at its time limit of {timeout:g} s "
                                        f"(the store says: {message})")
         if 400 <= status < 500 or _query_fault(message):
-            return Answer(400, message=f"the store refused the query: {message}")
-        return Answer(502, message=f"the store failed on the query (HTTP {status}): {message}")
+            return Answer(400, message=f"the store refused the {what}: {message}")
+        return Answer(502, message=f"the store failed on the {what} (HTTP {status}): {message}")
+
+    # ---------------------------------------------------------------- updates
+
+    def _update(self, request: UpdateRequest, timeout: float) -> Answer:
+        """Apply an update as the embedded store would (see :mod:`.updates`), then record the
+        store's new state: the version, the graphs served, their counts."""
+        from .loading import record
+
+        if self._update_syntax_error is not None:
+            error = self._update_syntax_error(request.update, request.base_iri)
+            if error:
+                return Answer(400, message=error)
+        with self._writing:  # one writer per front-end: the state is read, then written again
+            state = read_state(self.connection)
+            if state is None:
+                return Answer(503, message="bpograph's record of the store is gone; restart bpograph serve --backend")
+            served = list(state["graphs"])
+            try:
+                plan = updates.plan(request.update, request.base_iri, served)
+            except updates.Unsupported as exc:
+                return Answer(400, message=exc.message)
+            foreign = self._held_elsewhere([g for g in plan.touched if g not in served], timeout)
+            if isinstance(foreign, Answer):
+                return foreign
+            if foreign:
+                return Answer(403, message=f"the store holds a graph <{foreign[0]}> that bpograph does not serve; "
+                                           "an update may change only the graphs bpograph serves, or new ones")
+            if plan.missing:  # as the embedded store says it
+                return Answer(400, message=f"the update could not be applied: The graph <{plan.missing[0]}> does "
+                                           "not exist")
+            if plan.text:
+                answer = self._send_update(plan.text, timeout)
+                if answer is not None:
+                    return answer
+            graphs = {g: 0 for g in served if g not in plan.dropped}
+            graphs.update({g: 0 for g in plan.created if g not in graphs})
+            change = f"update:{uuid.uuid4()}"
+            record(self.connection, {**state, "version": next_version(state, change), "graphs": graphs},
+                   self._base_iri)
+            self._written()
+        return Answer(204)
+
+    def _held_elsewhere(self, graphs: list[str], timeout: float) -> list[str] | Answer:
+        """Those of ``graphs`` that the store holds (with triples), over all of its graphs."""
+        if not graphs:
+            return []
+        values = " ".join(f"<{g}>" for g in graphs)
+        body = self._send(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}",
+                          {}, results.JSON_RESULTS, timeout)
+        if isinstance(body, Answer):
+            return body
+        import json
+
+        return [row["g"]["value"] for row in json.loads(body)["results"]["bindings"]]
+
+    def _send_update(self, text: str, timeout: float) -> Answer | None:
+        """Send an update to the store's update endpoint; None when it took it, else the answer."""
+        data: dict[str, object] = {"update": text.encode("utf-8")}
+        if self._limit:
+            name, template = self._limit
+            data[name] = template.format(ms=max(1, int(timeout * 1000)), s=max(1, int(round(timeout))))
+        response = self.connection.post(self.connection.endpoints.update, timeout, data=data, auth=True)
+        if response.status_code in (401, 403):
+            return Answer(502, message=f"the store at {self.connection.endpoints.name} refused bpograph's "
+                                       "credentials for updates (set BPOGRAPH_BACKEND_USER and "
+                                       "BPOGRAPH_BACKEND_PASSWORD, and BPOGRAPH_BACKEND_UPDATE if the store "
+                                       "takes updates elsewhere)")
+        if response.status_code >= 300:
+            return self.store_error(response.status_code, response.text, timeout, what="update")
+        return None
 
     # ---------------------------------------------------------------- dumps
 
@@ -180,7 +268,9 @@ class RemoteBackend:
                               {"named-graph-uri": [name]}, results.NTRIPLES, timeout)
             if isinstance(body, Answer):
                 return body
-            dataset.graph(URIRef(name)).parse(data=body, format="nt")
+            # what bpograph's updates wrote to the default graph is the dump's default graph
+            graph = dataset.default_context if name == DEFAULT_GRAPH else dataset.graph(URIRef(name))
+            graph.parse(data=body, format="nt")
         return dataset
 
     def close(self) -> None:

@@ -114,6 +114,14 @@ class LiveInfo:
                 self._lock.release()
         return self._info
 
+    def refresh(self) -> None:
+        """Read the state now (after this front-end changed it)."""
+        with self._lock:
+            state = read_state(self._connection, timeout=REFRESH * 5)
+            if state is not None:
+                self._info = info_of(state)
+            self._read = time.monotonic()
+
     def snapshot(self) -> StoreInfo:
         """The state as read now, as a plain (picklable) StoreInfo."""
         return self._current()

@@ -1,0 +1,355 @@
+"""A SPARQL 1.1 update for a remote store, rewritten so that it touches only bpograph's graphs.
+
+A remote store holds more than bpograph serves (Virtuoso: its own system graphs), has no default
+graph of its own for bpograph (Virtuoso refuses ``INSERT DATA`` without a graph), and reads an
+operation's WHERE over the whole store unless told otherwise. The update the embedded store
+would apply is therefore rewritten, operation by operation, before it is sent:
+
+- the default graph is :data:`DEFAULT_GRAPH`, a named graph of the store that the served
+  dataset's default graph includes: a template's triples outside GRAPH go into it (or into the
+  operation's WITH graph) by an explicit ``GRAPH``, and ``DEFAULT`` in graph management names it;
+- an operation with a WHERE reads the dataset the embedded store would give it: its own USING
+  clauses (or the protocol's ``using-graph-uri``) if it has them, else the default graph (or its
+  WITH graph) with the graphs bpograph serves as its named graphs, as USING clauses (WITH itself
+  is not sent: Virtuoso reads a WHERE over WITH's graph and USING's together);
+- ``INSERT DATA`` / ``DELETE DATA`` become the equivalent templates with an empty WHERE (Virtuoso
+  takes no blank node in ``INSERT DATA``), and ``DELETE WHERE`` the equivalent ``DELETE … WHERE``;
+- ``CLEAR`` / ``DROP`` ``ALL`` / ``NAMED`` / ``DEFAULT`` name the served graphs one by one (on
+  Virtuoso ``DROP ALL`` would take its system graphs too);
+- graph management goes ``SILENT`` (Virtuoso refuses to drop a graph that holds triples unless a
+  ``CREATE`` made it), and the front-end raises the errors the embedded store raises itself: a
+  non-silent ``CLEAR`` or ``DROP`` of a graph that does not exist, a ``CREATE`` of one that does.
+
+What the rewrite refuses (:class:`Unsupported`, with a message): bpograph's own record as a
+target, and a template whose graph is a variable in an INSERT (it could name any graph of the
+store). The backend refuses a target the store holds that bpograph does not serve
+(:attr:`Plan.touched`: it asks the store).
+
+The update has had a real parse before it gets here; this module reads its tokens only to find
+the operations and their targets, in the one reading the parse accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from ...namespaces import SPARQL_PREFIXES
+from ...safety import sparql_lexer as lex
+from .state import STATE_GRAPH
+
+#: The remote store's graph for what the embedded store keeps in its default graph.
+DEFAULT_GRAPH = "urn:bpograph:default-graph"
+#: A graph no one writes: a dataset with it as its only named graph has no named graphs (a store
+#: given no named graphs reads all of its own).
+NO_GRAPH = "urn:bpograph:no-graph"
+
+_MANAGEMENT = ("CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+
+
+class Unsupported(Exception):
+    """The update cannot be applied to the remote store as it is; the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Plan:
+    """What to send, and what it changes."""
+
+    text: str
+    """The rewritten update, or "" when nothing is left to send (CLEAR NAMED with no graphs)."""
+    touched: list[str] = field(default_factory=list)
+    """The graphs the update writes to or manages, by name (in order, once each)."""
+    created: list[str] = field(default_factory=list)
+    """Graphs that may hold triples after the update and need serving."""
+    dropped: list[str] = field(default_factory=list)
+    """Graphs the update removes (DROP, MOVE's source), unless a later operation writes them."""
+    missing: list[str] = field(default_factory=list)
+    """Graphs a CLEAR or DROP without SILENT needs that do not exist (the update must fail)."""
+
+
+def named_graphs(served: list[str]) -> list[str]:
+    """The named graphs of the served dataset: the served graphs but the default one, or
+    :data:`NO_GRAPH` when there are none."""
+    return [g for g in served if g != DEFAULT_GRAPH] or [NO_GRAPH]
+
+
+def plan(update: str, base: str | None, served: list[str]) -> Plan:
+    """Rewrite ``update`` (a valid SPARQL 1.1 update) for a store whose served graphs are ``served``.
+
+    :raise Unsupported: see the module's docstring.
+    """
+    tokens = lex.tokens(update)
+    rewriter = _Rewriter(update, base, served)
+    at = rewriter.prologue(tokens)
+    operations = [rewriter.operation(op) for op in _operations(tokens[at:])]
+    body = " ;\n".join(op for op in operations if op)
+    plan = rewriter.plan
+    plan.text = rewriter.head() + body if body else ""
+    return plan
+
+
+def resolve(base: str | None, iri: str) -> str:
+    """``iri`` resolved against ``base`` (RFC 3986); an absolute IRI as it is (urljoin would drop
+    an empty fragment: ``…/virtrdf#`` is not ``…/virtrdf``)."""
+    if base is None or re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+        return iri
+    resolved = urljoin(base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
+
+
+def _is(token, word: str) -> bool:
+    return token.kind == "word" and token.text.upper() == word
+
+
+def _operations(tokens: list) -> list[list]:
+    """The update's operations: its tokens split at each ``;`` outside braces."""
+    operations: list[list] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.kind in ("{", "(", "["):
+            depth += 1
+        elif token.kind in ("}", ")", "]"):
+            depth -= 1
+        if token.kind == ";" and depth == 0:
+            operations.append([])
+        else:
+            operations[-1].append(token)
+    return [op for op in operations if op]
+
+
+def _group_end(tokens: list, at: int) -> int:
+    """The index of the brace that closes the group opened at ``tokens[at]``."""
+    depth = 0
+    for index in range(at, len(tokens)):
+        if tokens[index].kind == "{":
+            depth += 1
+        elif tokens[index].kind == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    raise ValueError("unbalanced braces")  # the update parsed: not reached
+
+
+class _Rewriter:
+    def __init__(self, text: str, base: str | None, served: list[str]) -> None:
+        self.text = text
+        self.base = base
+        self.prefixes = dict(SPARQL_PREFIXES)
+        self.declared: dict[str, str] = {}
+        self.graphs = list(served)
+        """The graphs that exist as the operations run, in order."""
+        self.exists = set(served) | {DEFAULT_GRAPH}
+        self.plan = Plan("")
+
+    # ------------------------------------------------------------ names
+
+    def iri(self, token) -> str:
+        """The absolute IRI a token names (an IRI, or a prefixed name with its prefix declared)."""
+        if token.kind == "iri":
+            return resolve(self.base, lex.unescape(token.text[1:-1]))
+        prefix, _, local = token.text.partition(":")
+        return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)  # PN_LOCAL_ESC: the character itself
+
+    def span(self, tokens: list, first: int, last: int) -> str:
+        """The update's own text from ``tokens[first]`` to ``tokens[last]``, both included."""
+        return self.text[tokens[first].start:tokens[last].end]
+
+    def touch(self, graph: str) -> None:
+        if graph == STATE_GRAPH:
+            raise Unsupported(f"<{graph}> is bpograph's own record of the store; an update may not write to it")
+        if graph != DEFAULT_GRAPH and graph not in self.plan.touched:
+            self.plan.touched.append(graph)
+
+    def create(self, graph: str) -> None:
+        self.exists.add(graph)
+        if graph not in self.graphs:
+            self.graphs.append(graph)
+        if graph not in self.plan.created:
+            self.plan.created.append(graph)
+        if graph in self.plan.dropped:
+            self.plan.dropped.remove(graph)
+
+    def drop(self, graph: str) -> None:
+        self.exists.discard(graph)
+        if graph in self.graphs:
+            self.graphs.remove(graph)
+        if graph in self.plan.created:
+            self.plan.created.remove(graph)
+        if graph not in self.plan.dropped:
+            self.plan.dropped.append(graph)
+
+    # ------------------------------------------------------------ operations
+
+    def prologue(self, tokens: list) -> int:
+        """Read the declarations that open the update (BASE and PREFIX, in any order, each IRI
+        resolved against the base declared before it); the index of the first token after them.
+        (Oxigraph 0.5 takes no declaration after a ";", so these are the update's only ones.)"""
+        at = 0
+        while at + 1 < len(tokens) and tokens[at].kind == "word":
+            if _is(tokens[at], "BASE") and tokens[at + 1].kind == "iri":
+                self.base = self.iri(tokens[at + 1])
+                at += 2
+            elif _is(tokens[at], "PREFIX") and at + 2 < len(tokens) and tokens[at + 2].kind == "iri":
+                name = tokens[at + 1].text.partition(":")[0]
+                self.prefixes[name] = self.iri(tokens[at + 2])
+                self.declared[name] = self.prefixes[name]
+                at += 3
+            else:
+                break
+        return at
+
+    def head(self) -> str:
+        """The prologue the store gets: one BASE first (Virtuoso takes one, and none after a
+        PREFIX), then every prefix the update declares or uses, with absolute IRIs."""
+        used = {t.text.partition(":")[0] for t in lex.tokens(self.text) if t.kind == "pname"}
+        prefixes = {**{p: iri for p, iri in SPARQL_PREFIXES.items() if p in used}, **self.declared}
+        return (f"BASE <{self.base}>\n" if self.base else "") + "".join(
+            f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
+
+    def operation(self, tokens: list) -> str:
+        keyword = tokens[0].text.upper()
+        if keyword in _MANAGEMENT:
+            return self.management(keyword, tokens)
+        if keyword in ("INSERT", "DELETE") and len(tokens) > 1 and _is(tokens[1], "DATA"):
+            return self.data(keyword, tokens)
+        if keyword == "DELETE" and len(tokens) > 1 and _is(tokens[1], "WHERE"):
+            end = _group_end(tokens, 2)
+            using = self.using(DEFAULT_GRAPH)
+            template = self.template(tokens, 2, end, inserting=False, default=DEFAULT_GRAPH)
+            return f"DELETE {template} {using} WHERE {self.span(tokens, 2, end)}"
+        return self.modify(tokens)
+
+    def data(self, keyword: str, tokens: list) -> str:
+        end = _group_end(tokens, 2)
+        return f"{keyword} {self.template(tokens, 2, end, keyword == 'INSERT', DEFAULT_GRAPH)} WHERE {{ }}"
+
+    def modify(self, tokens: list) -> str:
+        """``[WITH g] DELETE {…} INSERT {…} USING … WHERE {…}`` with every template quad in a named
+        graph and the WHERE's dataset given by USING (no WITH: stores differ on WITH with USING)."""
+        at, default = 0, DEFAULT_GRAPH
+        if _is(tokens[0], "WITH"):
+            default = self.iri(tokens[1])
+            self.touch(default)
+            at = 2
+        pieces: list[str] = []
+        using = False
+        before = list(self.graphs)  # the WHERE reads the graphs as they are before the templates
+        index = at
+        while index < len(tokens):
+            token = tokens[index]
+            if token.kind == "{":
+                end = _group_end(tokens, index)
+                keyword = tokens[index - 1].text.upper() if tokens[index - 1].kind == "word" else ""
+                if keyword in ("INSERT", "DELETE"):
+                    pieces.append(self.template(tokens, index, end, keyword == "INSERT", default))
+                else:  # the WHERE group
+                    pieces.append(self.span(tokens, index, end))
+                index = end + 1
+                continue
+            if _is(token, "USING"):
+                using = True
+            elif token.kind in ("iri", "pname") and (_is(tokens[index - 1], "USING") or _is(tokens[index - 1], "NAMED")):
+                self.touch(self.iri(token))  # read, and (through GRAPH ?g) perhaps written
+            if _is(token, "WHERE") and not using:
+                pieces.append(self.using(default, before))
+            pieces.append(token.text if token.kind != "iri" else self.span(tokens, index, index))
+            index += 1
+        return " ".join(pieces)
+
+    def using(self, default: str, graphs: list[str] | None = None) -> str:
+        """USING clauses for the dataset the embedded store reads a WHERE over: ``default`` and,
+        as named graphs, ``graphs`` (those that exist now)."""
+        graphs = self.graphs if graphs is None else graphs
+        return f"USING <{default}> " + " ".join(f"USING NAMED <{g}>" for g in named_graphs(graphs))
+
+    def template(self, tokens: list, start: int, end: int, inserting: bool, default: str) -> str:
+        """The template (or quad data) between the braces at ``start`` and ``end``, with its
+        triples outside GRAPH put in the graph ``default``; the graphs it writes noted."""
+        pieces: list[str] = []
+        run: list[int] = []  # a run of tokens outside any GRAPH block
+
+        def close_run() -> None:
+            while run and tokens[run[0]].kind == ".":  # the optional "." after a GRAPH block
+                run.pop(0)  # (Virtuoso takes none between two)
+            if run:
+                pieces.append(f"GRAPH <{default}> {{ {self.span(tokens, run[0], run[-1])} }}")
+                if inserting:
+                    self.create(default)
+                else:
+                    self.touch(default)
+            run.clear()
+
+        index = start + 1
+        while index < end:
+            if _is(tokens[index], "GRAPH"):
+                close_run()
+                target = tokens[index + 1]
+                if target.kind == "var":
+                    if inserting:
+                        raise Unsupported(f"over a remote store an INSERT template must name its graphs: GRAPH "
+                                          f"{target.text} at character {target.start + 1} could name any graph "
+                                          "of the store")
+                else:
+                    graph = self.iri(target)
+                    self.touch(graph)
+                    if inserting:
+                        self.create(graph)
+                close = _group_end(tokens, index + 2)
+                pieces.append(self.span(tokens, index, close))
+                index = close + 1
+                continue
+            run.append(index)
+            index += 1
+        close_run()
+        return "{ " + " ".join(pieces) + " }"
+
+    def management(self, keyword: str, tokens: list) -> str:
+        at = 1
+        silent = len(tokens) > 1 and _is(tokens[1], "SILENT")
+        if silent:
+            at = 2
+        if keyword in ("CLEAR", "DROP", "CREATE"):
+            target = tokens[at]
+            if _is(target, "DEFAULT"):
+                graphs = [DEFAULT_GRAPH]
+            elif _is(target, "NAMED"):
+                graphs = [g for g in self.graphs if g != DEFAULT_GRAPH]
+            elif _is(target, "ALL"):
+                graphs = [g for g in self.graphs if g != DEFAULT_GRAPH] + [DEFAULT_GRAPH]
+            else:
+                graph = self.iri(tokens[at + 1])
+                self.touch(graph)
+                if keyword == "CREATE" and graph in self.exists and not silent:
+                    raise Unsupported(f"the graph <{graph}> already exists")
+                if keyword != "CREATE" and graph not in self.exists and not silent:
+                    self.plan.missing.append(graph)  # said once the store is asked whether it holds it
+                graphs = [graph]
+            for graph in graphs:
+                if keyword == "DROP":
+                    self.drop(graph)
+                elif keyword == "CREATE":
+                    self.create(graph)
+            return " ;\n".join(f"{keyword} SILENT GRAPH <{g}>" for g in graphs)
+        # ADD, MOVE, COPY: (DEFAULT | GRAPH? iri) TO (DEFAULT | GRAPH? iri)
+        operands = []
+        index = at
+        while index < len(tokens):
+            token = tokens[index]
+            if _is(token, "DEFAULT"):
+                operands.append(DEFAULT_GRAPH)
+            elif token.kind in ("iri", "pname"):
+                operands.append(self.iri(token))
+            index += 1
+        source, target = operands
+        for graph in (source, target):
+            self.touch(graph)
+        if source != target:
+            if keyword == "MOVE":
+                self.drop(source)
+            self.create(target)
+        return f"{keyword} SILENT <{source}> TO <{target}>"
