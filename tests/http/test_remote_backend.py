@@ -413,6 +413,25 @@ def test_the_default_graph_is_the_served_union_unless_the_store_s_own_is_asked_f
     assert done.returncode == 2 and "neither 'served' nor 'store'" in done.stderr
 
 
+@pytest.mark.parametrize("query, params", [
+    ("SELECT DISTINCT ?g FROM <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+    ("SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {"default-graph-uri": "{graph}"}),
+    ("SELECT (COUNT(*) AS ?n) FROM NAMED <{graph}> WHERE {{ ?s ?p ?o }}", {}),
+    ("SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}", {"named-graph-uri": "{graph}"}),
+])
+def test_a_dataset_with_no_named_graphs_or_no_default_graph_has_none(any_server, query, params):
+    """SPARQL 1.1 (13.2): FROM alone gives no named graphs, FROM NAMED alone an empty default
+    graph, and so do the protocol's parameters; a store that fills the missing part with all of
+    its graphs (Virtuoso does, for named graphs) must not show them through bpograph."""
+    graph = json.loads(fetch("GET", any_server + "/sparql", params={
+        "query": "SELECT ?g WHERE { GRAPH ?g { ?s a owl:Ontology } } LIMIT 1"}).body)["results"]["bindings"][0]["g"]["value"]
+    reply = fetch("GET", any_server + "/sparql", params={"query": query.format(graph=graph),
+                                                         **{k: v.format(graph=graph) for k, v in params.items()}})
+    assert reply.status == 200, reply.text
+    rows = json.loads(reply.body)["results"]["bindings"]
+    assert [{k: v["value"] for k, v in row.items()} for row in rows] in ([], [{"n": "0"}]), rows
+
+
 def test_import_backend_shows_a_progress_bar_on_a_terminal(virtuoso, remote_server, tmp_path):
     """On a terminal (a pseudo-terminal here) the streamed import draws click's progress bar; in a
     pipe (every other test) it writes nothing but its one result line."""

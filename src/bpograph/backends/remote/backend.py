@@ -37,7 +37,7 @@ from ..base import Answer, DumpRequest, QueryRequest, Request, UpdateRequest
 from . import results, updates
 from .connection import Connection, StoreUnavailable
 from .state import StoreError, next_version, read_state
-from .updates import DEFAULT_GRAPH, named_graphs
+from .updates import DEFAULT_GRAPH, NO_GRAPH, named_graphs
 
 MAX_MESSAGE = 300
 #: How a time limit is passed to the store: a query parameter and its value from the limit in
@@ -124,6 +124,11 @@ class RemoteBackend:
         # predeclared prefixes are absolute, so a base before them changes nothing)
         base, start = _leading_bases(tokens, request.base_iri)
         head = (f"BASE <{base}>\n" if base else "") + _prefixes_used(tokens)
+        completed = _complete_dataset(tokens) if not (request.default_graphs or request.named_graphs) else None
+        if completed is not None:  # (after the leading BASEs, before any WHERE group)
+            at, clause = completed
+            query = query[:at] + clause + query[at:]
+            tokens = lex.tokens(query)
         query = query[start:]
         if not request.bindings:
             return head + query
@@ -140,7 +145,9 @@ class RemoteBackend:
     def dataset(self, request: QueryRequest) -> dict[str, list[str]]:
         """The protocol's dataset parameters for ``request``."""
         if request.default_graphs or request.named_graphs:
-            return {"default-graph-uri": list(request.default_graphs), "named-graph-uri": list(request.named_graphs)}
+            # a part the request leaves out is empty (SPARQL 1.1, 13.2): a store given none reads its own
+            return {"default-graph-uri": list(request.default_graphs) or [NO_GRAPH],
+                    "named-graph-uri": list(request.named_graphs) or [NO_GRAPH]}
         if request.query_has_dataset or self._store_union:
             return {}
         graphs = self._graphs()
@@ -318,6 +325,33 @@ def _leading_bases(tokens: list, base: str | None) -> tuple[str | None, int]:
         end = tokens[index + 1].end
         index += 2
     return base, end
+
+
+def _complete_dataset(tokens: list) -> tuple[int, str] | None:
+    """A query with FROM but no FROM NAMED has no named graphs, and one with FROM NAMED but no
+    FROM an empty default graph (SPARQL 1.1, 13.2); Virtuoso fills a missing part with all of its
+    graphs. Where to put the clause that names :data:`NO_GRAPH` for the missing part, and the
+    clause; None if the query gives both parts or neither."""
+    default = named = False
+    end = None
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.kind in ("{", "(", "["):
+            depth += 1
+        elif token.kind in ("}", ")", "]"):
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "FROM":
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is not None and following.kind == "word" and following.text.upper() == "NAMED":
+                named = True
+                following = tokens[index + 2] if index + 2 < len(tokens) else None
+            else:
+                default = True
+            if following is not None:
+                end = following.end
+    if default == named or end is None:
+        return None
+    return end, f" FROM NAMED <{NO_GRAPH}>" if default else f" FROM <{NO_GRAPH}>"
 
 
 def _where_group(tokens: list) -> int | None:
