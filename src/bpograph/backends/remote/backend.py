@@ -186,8 +186,6 @@ class RemoteBackend:
     def _update(self, request: UpdateRequest, timeout: float) -> Answer:
         """Apply an update as the embedded store would (see :mod:`.updates`), then record the
         store's new state: the version, the graphs served, their counts."""
-        from .loading import record
-
         if self._update_syntax_error is not None:
             error = self._update_syntax_error(request.update, request.base_iri)
             if error:
@@ -211,16 +209,30 @@ class RemoteBackend:
                 return Answer(400, message=f"the update could not be applied: The graph <{plan.missing[0]}> does "
                                            "not exist")
             if plan.text:
-                answer = self._send_update(plan.text, timeout)
+                try:
+                    answer = self._send_update(plan.text, timeout)
+                except StoreUnavailable as exc:
+                    if not exc.timed_out:
+                        raise
+                    self._record(state, plan)  # the store goes on with it: its graphs are served
+                    self.stopped += 1
+                    return Answer(503, message=f"the update ran longer than its time limit of {timeout:g} s; the "
+                                               "store goes on with it, and applies each of its operations whole "
+                                               "or not at all: look again later")
                 if answer is not None:
                     return answer
-            graphs = {g: 0 for g in served if g not in plan.dropped}
-            graphs.update({g: 0 for g in plan.created if g not in graphs})
-            change = f"update:{uuid.uuid4()}"
-            record(self.connection, {**state, "version": next_version(state, change), "graphs": graphs},
-                   self._base_iri)
-            self._written()
+            self._record(state, plan)
         return Answer(204)
+
+    def _record(self, state: dict, plan: updates.Plan) -> None:
+        """Record the store's state after ``plan``: a new version, and the graphs served."""
+        from .loading import record
+
+        graphs = {g: 0 for g in state["graphs"] if g not in plan.dropped}
+        graphs.update({g: 0 for g in plan.created if g not in graphs})
+        record(self.connection, {**state, "version": next_version(state, f"update:{uuid.uuid4()}"), "graphs": graphs},
+               self._base_iri)
+        self._written()
 
     def _held_elsewhere(self, graphs: list[str], timeout: float) -> list[str] | Answer:
         """Those of ``graphs`` that the store holds (with triples), over all of its graphs."""
@@ -236,11 +248,15 @@ class RemoteBackend:
         return [row["g"]["value"] for row in json.loads(body)["results"]["bindings"]]
 
     def _send_update(self, text: str, timeout: float) -> Answer | None:
-        """Send an update to the store's update endpoint; None when it took it, else the answer."""
+        """Send an update to the store's update endpoint; None when it took it, else the answer.
+
+        The store gets no time limit of its own: given one, Virtuoso stops an update part-way
+        and keeps what it wrote ("incomplete results", SQL state S1TAT), where without one it
+        applies each operation whole or not at all. The HTTP call is bounded all the same.
+
+        :raise StoreUnavailable: the store is down, or did not answer within the limit.
+        """
         data: dict[str, object] = {"update": text.encode("utf-8")}
-        if self._limit:
-            name, template = self._limit
-            data[name] = template.format(ms=max(1, int(timeout * 1000)), s=max(1, int(round(timeout))))
         response = self.connection.post(self.connection.endpoints.update, timeout, data=data, auth=True)
         if response.status_code in (401, 403):
             return Answer(502, message=f"the store at {self.connection.endpoints.name} refused bpograph's "
