@@ -396,7 +396,7 @@ def test_a_store_without_bpograph_data_is_named_as_such(tmp_path):
 def test_the_default_graph_is_the_served_union_unless_the_store_s_own_is_asked_for(virtuoso, remote_server, tmp_path):
     """Served: the store's system graph stays out of queries; 'store': the store's default graph,
     system graph and all, with no dataset sent (the faster setting, measured in benchmarks/remote.py)."""
-    # (not GRAPH <…virtrdf#>: Virtuoso reads a graph named in the query whatever the dataset says)
+    # (GRAPH <…virtrdf#> names a graph outside the dataset: test_a_graph_outside_the_dataset_has_no_solution)
     ask = 'ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "http://www.openlinksw.com/")) }'
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -479,3 +479,28 @@ def test_a_fresh_store_takes_the_embedded_store_s_version(live_server, tmp_path)
     embedded = json.loads(fetch("GET", live_server + "/healthz").body)
     assert remote["version"] == embedded["version"]
     assert remote["triples"] == embedded["triples"]
+
+
+@pytest.mark.parametrize("query, params, expected", [
+    ("ASK {{ GRAPH <{absent}> {{ ?s ?p ?o }} }}", {}, False),
+    ("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{absent}> {{ ?s ?p ?o }} }}", {}, "0"),
+    ("ASK {{ GRAPH <{absent}> {{ ?s ?p ?o }} }}", {"default-graph-uri": "{graph}", "named-graph-uri": "{graph}"}, False),
+    ("ASK FROM <{graph}> FROM NAMED <{graph}> {{ GRAPH <{absent}> {{ ?s ?p ?o }} }}", {}, False),
+    ("ASK FROM <{graph}> {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {}, False),  # FROM alone: no named graphs
+    ("ASK {{ GRAPH <http://www.openlinksw.com/schemas/virtrdf#> {{ ?s ?p ?o }} }}", {}, False),  # not served
+    ("ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {}, True),
+    ("PREFIX g: <{graph}> ASK {{ GRAPH g: {{ ?s ?p ?o }} }}", {}, True),
+])
+def test_a_graph_outside_the_dataset_has_no_solution(any_server, query, params, expected):
+    """SPARQL 1.1 (13.3): GRAPH <g> matches nothing if g is not a named graph of the dataset.
+    Virtuoso reads the graph anyway (its system graph, through bpograph, before), and when it is
+    absent answers ASK with true and COUNT(*) with 1."""
+    graph = json.loads(fetch("GET", any_server + "/sparql", params={
+        "query": "SELECT ?g WHERE { GRAPH ?g { ?s a owl:Ontology } } LIMIT 1"}).body)["results"]["bindings"][0]["g"]["value"]
+    absent = "http://example.org/no-such-graph"
+    reply = fetch("GET", any_server + "/sparql", params={"query": query.format(graph=graph, absent=absent),
+                                                         **{k: v.format(graph=graph) for k, v in params.items()}})
+    assert reply.status == 200, reply.text
+    body = json.loads(reply.body)
+    answer = body["boolean"] if "boolean" in body else body["results"]["bindings"][0]["n"]["value"]
+    assert answer == expected

@@ -15,6 +15,7 @@ import pytest
 
 from http_client import fetch
 from serving import UPDATE_AUTH, running_server
+from update_fuzz import ORDER_DEPENDENT, R, STORE_ESTIMATE, random_update
 
 T = "http://example.org/t/"
 #: A graph of Virtuoso's own (its RDF views' metadata): no update through bpograph may touch it.
@@ -255,3 +256,45 @@ def test_an_update_past_its_time_limit_is_applied_whole_or_not_at_all(servers, s
         assert rows(base, count)[0]["n"]["value"] == "600000"
         # meanwhile, and after, the front-end answers queries and takes the next update
         assert update(base, f"INSERT DATA {{ GRAPH <{T}heavy> {{ <{T}after> <{T}p> 1 }} }}").status == 204
+
+
+# ---------------------------------------------------------------- random updates, both backends
+
+RANDOM_NAMED = f'SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?p), "{R}")) }}'
+RANDOM_UNION = f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{R}")) }}'
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_updates_leave_both_backends_alike(servers, seed):
+    """80 generated updates per seed (:mod:`update_fuzz`) to both backends: each must succeed on
+    both or fail on both, and leave the same triples in every graph and in the union. An update
+    the remote backend refuses as order-dependent (README) goes to neither."""
+    import random
+
+    def key(row):
+        return tuple(sorted((name, term["type"].replace("typed-literal", "literal"), term["value"],
+                             term.get("datatype", ""), term.get("xml:lang", "")) for name, term in row.items()))
+
+    def state(base):
+        return {key(r) for r in rows(base, RANDOM_NAMED)}, {key(r) for r in rows(base, RANDOM_UNION)}
+
+    rng = random.Random(seed)
+    embedded, remote = servers
+    changed = refused = 0
+    for number in range(80):
+        text = random_update(rng, clear_all=False)  # (see update_fuzz.random_update)
+        before = state(remote)
+        on_remote = update(remote, text)
+        if on_remote.status == 400 and ORDER_DEPENDENT in on_remote.text or \
+                on_remote.status == 503 and STORE_ESTIMATE in on_remote.text:
+            assert state(remote) == before  # refused whole: nothing of it applied
+            refused += 1
+            continue
+        on_embedded = update(embedded, text)
+        assert [on_embedded.status // 100, on_remote.status // 100] in ([2, 2], [4, 4]), \
+            f"seed {seed}, update {number}: {text}\n{[(r.status, r.text) for r in (on_embedded, on_remote)]}"
+        expected = state(embedded)
+        assert state(remote) == expected, f"seed {seed}, after update {number}: {text}"
+        changed += bool(expected[1])
+    assert changed > 20  # the updates did write something most of the time
+    assert refused <= 8

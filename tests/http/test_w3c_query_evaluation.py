@@ -76,7 +76,6 @@ VIRTUOSO_FAILURES: dict[str, tuple[str, str]] = {
     "cast/cast-string": ("wrong", "casts to xsd:string give other values"),
     "construct/constructwhere04": ("wrong", "CONSTRUCT WHERE with FROM gives another graph"),
     "exists/exists03": ("wrong", "EXISTS in a nested group evaluated differently"),
-    "exists/exists-graph-variable": ("wrong", "EXISTS inside GRAPH ?g does not see the GRAPH variable as bound"),
     "functions/strdt01": ("wrong", "STRDT on a literal that is not a simple literal gives a value, not an error"),
     "functions/strdt03-rdf11": ("wrong", "STRDT on an xsd:string literal (RDF 1.1) gives an error"),
     "functions/strlang01": ("wrong", "STRLANG on a tagged literal gives a value, not an error"),

@@ -45,6 +45,8 @@ MAX_MESSAGE = 300
 DEFAULT_LIMIT_PARAMETER = "timeout={ms}"
 #: Longest a front-end waits for the store to finish an update, past the request's time limit.
 UPDATE_WAIT = 3600.0
+#: Time limit of the question which graphs an update wrote to.
+WRITE_CHECK = 30.0
 
 
 class RemoteBackend:
@@ -126,7 +128,12 @@ class RemoteBackend:
         # predeclared prefixes are absolute, so a base before them changes nothing)
         base, start = _leading_bases(tokens, request.base_iri)
         head = (f"BASE <{base}>\n" if base else "") + _prefixes_used(tokens)
-        completed = _complete_dataset(tokens) if not (request.default_graphs or request.named_graphs) else None
+        outside = self._outside_graphs(request, tokens, base)
+        if outside:  # a graph the dataset does not hold is named NO_GRAPH, which it holds, empty
+            query = updates.replace_tokens(query, outside, f"<{NO_GRAPH}>")
+            tokens = lex.tokens(query)
+        completed = _complete_dataset(tokens, bool(outside)) if not (request.default_graphs or request.named_graphs) \
+            else None
         if completed is not None:  # (after the leading BASEs, before any WHERE group)
             at, clause = completed
             query = query[:at] + clause + query[at:]
@@ -144,19 +151,39 @@ class RemoteBackend:
         at -= start
         return head + query[:at] + block + query[at:]
 
+    def _outside_graphs(self, request: QueryRequest, tokens: list, base: str | None) -> list:
+        """The tokens of the query that name, in a GRAPH pattern, a graph its dataset does not
+        hold (see :func:`.updates.outside_graphs`: Virtuoso reads it anyway, and answers as if
+        it gave one empty solution when it is not there)."""
+        if not any(t.kind == "word" and t.text.upper() == "GRAPH" for t in tokens):
+            return []
+        names = updates._Rewriter(request.query, base, [])
+        names.prologue(tokens)
+        if request.default_graphs or request.named_graphs:
+            named = set(request.named_graphs)
+        elif request.query_has_dataset:
+            named = {names.iri(tokens[i + 2]) for i in range(len(tokens) - 2)
+                     if tokens[i].kind == "word" and tokens[i].text.upper() == "FROM"
+                     and tokens[i + 1].kind == "word" and tokens[i + 1].text.upper() == "NAMED"}
+        elif self._store_union:
+            return []  # no dataset: the store's own graphs, all of them
+        else:
+            named = set(self._graphs()) - {DEFAULT_GRAPH}
+        return updates.outside_graphs(tokens, 0, len(tokens), named, names.iri)
+
     def dataset(self, request: QueryRequest) -> dict[str, list[str]]:
         """The protocol's dataset parameters for ``request``."""
         if request.default_graphs or request.named_graphs:
             # a part the request leaves out is empty (SPARQL 1.1, 13.2): a store given none reads its own
             return {"default-graph-uri": list(request.default_graphs) or [NO_GRAPH],
-                    "named-graph-uri": list(request.named_graphs) or [NO_GRAPH]}
+                    "named-graph-uri": list(request.named_graphs) + [NO_GRAPH]}
         if request.query_has_dataset or self._store_union:
             return {}
         graphs = self._graphs()
         # the default graph of bpograph's updates joins the union; a store given no named graphs
         # would read all of its own
         return {"default-graph-uri": graphs + [DEFAULT_GRAPH] * (DEFAULT_GRAPH not in graphs),
-                "named-graph-uri": named_graphs(graphs)}
+                "named-graph-uri": [g for g in named_graphs(graphs) if g != NO_GRAPH] + [NO_GRAPH]}
 
     def _send(self, text: str, dataset: dict[str, list[str]], accept: str, timeout: float) -> bytes | Answer:
         data: dict[str, object] = {"query": text, **dataset}
@@ -175,7 +202,10 @@ class RemoteBackend:
     def store_error(self, status: int, text: str, timeout: float, what: str = "query") -> Answer:
         """The store's refusal as an answer: its first line, without the query it repeats."""
         message = _first_line(text)
-        if re.search(r"timeout|time limit|exceeds the limit|estimated execution time", message, re.I):
+        if re.search(r"estimated execution time", message, re.I):  # refused before it ran
+            return Answer(503, message=f"the store refused the {what}: it estimates that it would run longer than "
+                                       f"its own limit (the store says: {message})")
+        if re.search(r"timeout|time limit|exceeds the limit", message, re.I):
             self.stopped += 1
             return Answer(503, message=f"the store stopped the {what} at its time limit of {timeout:g} s "
                                        f"(the store says: {message})")
@@ -221,17 +251,29 @@ class RemoteBackend:
             if plan.missing:  # as the embedded store says it
                 return Answer(400, message=f"the update could not be applied: The graph <{plan.missing[0]}> does "
                                            "not exist")
-            if not plan.text:
-                self._record(state, plan)
+            if not plan.requests:
+                self._record(state, plan, {})
                 return Answer(204)
             outcome: dict[str, object] = {}
             done = threading.Event()
 
             def apply() -> None:
                 try:
-                    answer = self._send_update(plan.text, UPDATE_WAIT)
+                    written: dict[str, bool] = {}
+                    answer = None
+                    for text, probes in plan.requests:
+                        answer = self._send_update(text, UPDATE_WAIT)
+                        if answer is not None:
+                            break
+                        if probes:
+                            holding = self._held_elsewhere([g for g, _ in probes], WRITE_CHECK)
+                            if isinstance(holding, Answer):
+                                raise StoreError(f"the store did not say which graphs the update wrote: "
+                                                 f"{holding.message}")
+                            for graph, before in probes:
+                                written[graph] = graph in holding or (before and written.get(graph, False))
                     if answer is None:
-                        self._record(state, plan)
+                        self._record(state, plan, written)
                     outcome["answer"] = answer or Answer(204)
                 except Exception as exc:  # handed to the request, if it still waits
                     outcome["error"] = exc
@@ -253,18 +295,19 @@ class RemoteBackend:
             if not handed_over:
                 self._writing.release()
 
-    def _record(self, state: dict, plan: updates.Plan) -> None:
-        """Record the store's state after ``plan``: a new version, and the graphs served."""
+    def _record(self, state: dict, plan: updates.Plan, written: dict[str, bool]) -> None:
+        """Record the store's state after ``plan``: a new version, and the graphs served (those
+        that exist, as the embedded store counts them; ``written`` says which of the graphs that
+        the update may have written to it did)."""
         from .loading import record
 
-        graphs = {g: 0 for g in state["graphs"] if g not in plan.dropped}
-        graphs.update({g: 0 for g in plan.created if g not in graphs})
+        graphs = {g: 0 for g in plan.graphs if g not in plan.maybe or written.get(g, False)}
         record(self.connection, {**state, "version": next_version(state, f"update:{uuid.uuid4()}"), "graphs": graphs},
                self._base_iri)
         self._written()
 
     def _held_elsewhere(self, graphs: list[str], timeout: float) -> list[str] | Answer:
-        """Those of ``graphs`` that the store holds (with triples), over all of its graphs."""
+        """Those of ``graphs`` that hold triples in the store, over all of its graphs."""
         if not graphs:
             return []
         values = " ".join(f"<{g}>" for g in graphs)
@@ -372,11 +415,11 @@ def _leading_bases(tokens: list, base: str | None) -> tuple[str | None, int]:
     return base, end
 
 
-def _complete_dataset(tokens: list) -> tuple[int, str] | None:
+def _complete_dataset(tokens: list, no_graph: bool = False) -> tuple[int, str] | None:
     """A query with FROM but no FROM NAMED has no named graphs, and one with FROM NAMED but no
     FROM an empty default graph (SPARQL 1.1, 13.2); Virtuoso fills a missing part with all of its
-    graphs. Where to put the clause that names :data:`NO_GRAPH` for the missing part, and the
-    clause; None if the query gives both parts or neither."""
+    graphs. Where to put the clause that names :data:`NO_GRAPH` for the missing part (and, with
+    ``no_graph``, among the named graphs), and the clause; None if none is needed."""
     default = named = False
     end = None
     depth = 0
@@ -394,9 +437,10 @@ def _complete_dataset(tokens: list) -> tuple[int, str] | None:
                 default = True
             if following is not None:
                 end = following.end
-    if default == named or end is None:
+    if end is None or default == named and not no_graph:
         return None
-    return end, f" FROM NAMED <{NO_GRAPH}>" if default else f" FROM <{NO_GRAPH}>"
+    clauses = f" FROM NAMED <{NO_GRAPH}>" if default and not named or no_graph else ""
+    return end, clauses + (f" FROM <{NO_GRAPH}>" if named and not default else "")
 
 
 def _where_group(tokens: list) -> int | None:

@@ -46,6 +46,7 @@ DEFAULT_GRAPH = "urn:bpograph:default-graph"
 NO_GRAPH = "urn:bpograph:no-graph"
 
 _MANAGEMENT = ("CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+YES, NO, MAYBE = "yes", "no", "maybe"
 
 
 class Unsupported(Exception):
@@ -60,16 +61,20 @@ class Unsupported(Exception):
 class Plan:
     """What to send, and what it changes."""
 
-    text: str
-    """The rewritten update, or "" when nothing is left to send (CLEAR NAMED with no graphs)."""
+    requests: list[tuple[str, list[tuple[str, bool]]]] = field(default_factory=list)
+    """The rewritten update, in one or more requests (none when nothing is left to send, as for
+    CLEAR NAMED with no graphs), each with the graphs to probe after it: whether it wrote a
+    triple to them decides whether they exist (with True: or whether they existed before)."""
     touched: list[str] = field(default_factory=list)
     """The graphs the update writes to or manages, by name (in order, once each)."""
-    created: list[str] = field(default_factory=list)
-    """Graphs that may hold triples after the update and need serving."""
-    dropped: list[str] = field(default_factory=list)
-    """Graphs the update removes (DROP, MOVE's source), unless a later operation writes them."""
+    graphs: list[str] = field(default_factory=list)
+    """The graphs that exist after the update, as the embedded store counts them (a graph
+    exists once a triple was put in it or CREATE made it, until DROP or MOVE removes it)."""
+    maybe: list[str] = field(default_factory=list)
+    """Those of :attr:`graphs` that exist only if the update wrote a triple to them (a
+    template's, ADD's, COPY's or MOVE's target): the store is asked (:attr:`requests`)."""
     missing: list[str] = field(default_factory=list)
-    """Graphs a CLEAR or DROP without SILENT needs that do not exist (the update must fail)."""
+    """Graphs a CLEAR, DROP or MOVE without SILENT needs that do not exist (the update must fail)."""
 
 
 def named_graphs(served: list[str]) -> list[str]:
@@ -86,11 +91,37 @@ def plan(update: str, base: str | None, served: list[str]) -> Plan:
     tokens = lex.tokens(update)
     rewriter = _Rewriter(update, base, served)
     at = rewriter.prologue(tokens)
-    operations = [rewriter.operation(op) for op in _operations(tokens[at:])]
-    body = " ;\n".join(op for op in operations if op)
+    done: list[tuple[str, list[tuple[str, bool]]]] = []
+    for operation in _operations(tokens[at:]):
+        rewriter.probes = []
+        text = rewriter.operation(operation)
+        if text:  # one request per operation: Virtuoso lets one operation's USING reach the next
+            done.append((text, rewriter.probes))
+    rewriter.finish()
     plan = rewriter.plan
-    plan.text = rewriter.head() + body if body else ""
+    head = rewriter.head()
+    plan.requests = [(head + text, probes) for text, probes in done]
     return plan
+
+
+def outside_graphs(tokens: list, start: int, end: int, named: set[str], name_of) -> list:
+    """The tokens between ``start`` and ``end`` that name a graph in a pattern (``GRAPH <g>``)
+    that is not one of ``named``. SPARQL gives such a pattern no solution; Virtuoso reads the
+    graph whatever the dataset says, and when it is not there answers ASK with true, COUNT(*)
+    with 1 and an INSERT with its constant triples, as if it had one empty solution."""
+    found = []
+    for index in range(start, end - 1):
+        if _is(tokens[index], "GRAPH") and tokens[index + 1].kind in ("iri", "pname"):
+            if name_of(tokens[index + 1]) not in named:
+                found.append(tokens[index + 1])
+    return found
+
+
+def replace_tokens(text: str, tokens: list, replacement: str) -> str:
+    """``text`` with each of ``tokens`` (in text order) replaced by ``replacement``."""
+    for token in reversed(tokens):
+        text = text[:token.start] + replacement + text[token.end:]
+    return text
 
 
 def resolve(base: str | None, iri: str) -> str:
@@ -141,10 +172,12 @@ class _Rewriter:
         self.base = base
         self.prefixes = dict(SPARQL_PREFIXES)
         self.declared: dict[str, str] = {}
-        self.graphs = list(served)
-        """The graphs that exist as the operations run, in order."""
-        self.exists = set(served) | {DEFAULT_GRAPH}
-        self.plan = Plan("")
+        self.state: dict[str, str] = {g: YES for g in served}
+        """Whether each graph exists as the operations run (YES, NO or MAYBE), in order."""
+        self.state[DEFAULT_GRAPH] = YES  # the default graph always exists
+        self.plan = Plan()
+        self.probes: list[tuple[str, bool]] = []
+        """The graphs the current operation may or may not have written to."""
 
     # ------------------------------------------------------------ names
 
@@ -165,23 +198,40 @@ class _Rewriter:
         if graph != DEFAULT_GRAPH and graph not in self.plan.touched:
             self.plan.touched.append(graph)
 
-    def create(self, graph: str) -> None:
-        self.exists.add(graph)
-        if graph not in self.graphs:
-            self.graphs.append(graph)
-        if graph not in self.plan.created:
-            self.plan.created.append(graph)
-        if graph in self.plan.dropped:
-            self.plan.dropped.remove(graph)
+    @property
+    def graphs(self) -> list[str]:
+        """The graphs that exist, or may, as the operations run."""
+        return [g for g, state in self.state.items() if state != NO]
+
+    def create(self, graph: str, surely: bool = True) -> None:
+        """``graph`` exists after the operation: ``surely`` (INSERT DATA, CREATE), or if the
+        operation writes a triple to it (a template, ADD, COPY, MOVE)."""
+        before = self.state.get(graph, NO)
+        if surely or before == YES:
+            self.state[graph] = YES
+        else:
+            self.state[graph] = MAYBE
+            self.probes.append((graph, before == MAYBE))
 
     def drop(self, graph: str) -> None:
-        self.exists.discard(graph)
-        if graph in self.graphs:
-            self.graphs.remove(graph)
-        if graph in self.plan.created:
-            self.plan.created.remove(graph)
-        if graph not in self.plan.dropped:
-            self.plan.dropped.append(graph)
+        if graph != DEFAULT_GRAPH:
+            self.state[graph] = NO
+
+    def needs(self, keyword: str, graph: str) -> None:
+        """A CLEAR, DROP or MOVE without SILENT needs ``graph`` to exist, a CREATE needs it not to."""
+        state = self.state.get(graph, NO)
+        if state == MAYBE:
+            raise Unsupported(f"over a remote store, whether the graph <{graph}> exists when {keyword} comes "
+                              "depends on what an earlier operation of the update wrote; write "
+                              f"{keyword} SILENT, or send the operations as updates of their own")
+        if keyword == "CREATE" and state == YES:
+            raise Unsupported(f"the graph <{graph}> already exists")
+        if keyword != "CREATE" and state == NO:
+            self.plan.missing.append(graph)  # said once the store is asked whether it holds it
+
+    def finish(self) -> None:
+        self.plan.graphs = self.graphs
+        self.plan.maybe = [g for g, state in self.state.items() if state == MAYBE]
 
     # ------------------------------------------------------------ operations
 
@@ -220,13 +270,14 @@ class _Rewriter:
         if keyword == "DELETE" and len(tokens) > 1 and _is(tokens[1], "WHERE"):
             end = _group_end(tokens, 2)
             using = self.using(DEFAULT_GRAPH)
+            where = self.where(tokens, 2, end, None, self.graphs)
             template = self.template(tokens, 2, end, inserting=False, default=DEFAULT_GRAPH)
-            return f"DELETE {template} {using} WHERE {self.span(tokens, 2, end)}"
+            return f"DELETE {template} {using} WHERE {where}"
         return self.modify(tokens)
 
     def data(self, keyword: str, tokens: list) -> str:
         end = _group_end(tokens, 2)
-        return f"{keyword} {self.template(tokens, 2, end, keyword == 'INSERT', DEFAULT_GRAPH)} WHERE {{ }}"
+        return f"{keyword} {self.template(tokens, 2, end, keyword == 'INSERT', DEFAULT_GRAPH, surely=True)} WHERE {{ }}"
 
     def modify(self, tokens: list) -> str:
         """``[WITH g] DELETE {…} INSERT {…} USING … WHERE {…}`` with every template quad in a named
@@ -237,7 +288,11 @@ class _Rewriter:
             self.touch(default)
             at = 2
         pieces: list[str] = []
-        using = False
+        using: set[str] = set()
+        using_named = [self.iri(tokens[i + 2]) for i in range(len(tokens) - 2)
+                       if _is(tokens[i], "USING") and _is(tokens[i + 1], "NAMED")]
+        if not any(_is(t, "USING") for t in tokens):
+            using_named = None  # the served graphs
         before = list(self.graphs)  # the WHERE reads the graphs as they are before the templates
         index = at
         while index < len(tokens):
@@ -248,26 +303,44 @@ class _Rewriter:
                 if keyword in ("INSERT", "DELETE"):
                     pieces.append(self.template(tokens, index, end, keyword == "INSERT", default))
                 else:  # the WHERE group
-                    pieces.append(self.span(tokens, index, end))
+                    pieces.append(self.where(tokens, index, end, using_named, before))
                 index = end + 1
                 continue
             if _is(token, "USING"):
-                using = True
+                using.add("NAMED" if _is(tokens[index + 1], "NAMED") else "DEFAULT")
             elif token.kind in ("iri", "pname") and (_is(tokens[index - 1], "USING") or _is(tokens[index - 1], "NAMED")):
                 self.touch(self.iri(token))  # read, and (through GRAPH ?g) perhaps written
-            if _is(token, "WHERE") and not using:
-                pieces.append(self.using(default, before))
+            if _is(token, "WHERE"):
+                if not using:
+                    pieces.append(self.using(default, before))
+                else:  # SPARQL 1.1 Update, 3.1.3: USING alone gives no named graphs, USING NAMED
+                    # alone an empty default graph; a store given none reads all of its own
+                    pieces.append(f"USING NAMED <{NO_GRAPH}>")
+                    if "DEFAULT" not in using:
+                        pieces.append(f"USING <{NO_GRAPH}>")
             pieces.append(token.text if token.kind != "iri" else self.span(tokens, index, index))
             index += 1
         return " ".join(pieces)
 
     def using(self, default: str, graphs: list[str] | None = None) -> str:
         """USING clauses for the dataset the embedded store reads a WHERE over: ``default`` and,
-        as named graphs, ``graphs`` (those that exist now)."""
+        as named graphs, ``graphs`` (those that exist now), with :data:`NO_GRAPH`."""
         graphs = self.graphs if graphs is None else graphs
-        return f"USING <{default}> " + " ".join(f"USING NAMED <{g}>" for g in named_graphs(graphs))
+        names = [g for g in named_graphs(graphs) if g != NO_GRAPH] + [NO_GRAPH]
+        return f"USING <{default}> " + " ".join(f"USING NAMED <{g}>" for g in names)
 
-    def template(self, tokens: list, start: int, end: int, inserting: bool, default: str) -> str:
+    def where(self, tokens: list, start: int, end: int, using_named: list[str] | None, graphs: list[str]) -> str:
+        """The WHERE group between ``start`` and ``end``, each graph it names outside the dataset
+        (:func:`outside_graphs`) named :data:`NO_GRAPH`, which is in the dataset and empty."""
+        named = set(using_named) if using_named is not None else set(g for g in graphs if g != DEFAULT_GRAPH)
+        outside = outside_graphs(tokens, start, end, named, self.iri)
+        text = self.span(tokens, start, end)
+        offset = tokens[start].start
+        for token in reversed(outside):
+            text = text[:token.start - offset] + f"<{NO_GRAPH}>" + text[token.end - offset:]
+        return text
+
+    def template(self, tokens: list, start: int, end: int, inserting: bool, default: str, surely: bool = False) -> str:
         """The template (or quad data) between the braces at ``start`` and ``end``, with its
         triples outside GRAPH put in the graph ``default``; the graphs it writes noted."""
         pieces: list[str] = []
@@ -279,7 +352,7 @@ class _Rewriter:
             if run:
                 pieces.append(f"GRAPH <{default}> {{ {self.span(tokens, run[0], run[-1])} }}")
                 if inserting:
-                    self.create(default)
+                    self.create(default, surely)
                 else:
                     self.touch(default)
             run.clear()
@@ -298,7 +371,7 @@ class _Rewriter:
                     graph = self.iri(target)
                     self.touch(graph)
                     if inserting:
-                        self.create(graph)
+                        self.create(graph, surely)
                 close = _group_end(tokens, index + 2)
                 pieces.append(self.span(tokens, index, close))
                 index = close + 1
@@ -324,10 +397,8 @@ class _Rewriter:
             else:
                 graph = self.iri(tokens[at + 1])
                 self.touch(graph)
-                if keyword == "CREATE" and graph in self.exists and not silent:
-                    raise Unsupported(f"the graph <{graph}> already exists")
-                if keyword != "CREATE" and graph not in self.exists and not silent:
-                    self.plan.missing.append(graph)  # said once the store is asked whether it holds it
+                if not silent:
+                    self.needs(keyword, graph)
                 graphs = [graph]
             for graph in graphs:
                 if keyword == "DROP":
@@ -348,8 +419,15 @@ class _Rewriter:
         source, target = operands
         for graph in (source, target):
             self.touch(graph)
-        if source != target:
-            if keyword == "MOVE":
-                self.drop(source)
-            self.create(target)
+        if source == target:  # nothing to do, and nothing checked
+            return f"{keyword} SILENT <{source}> TO <{target}>"
+        if keyword == "MOVE" and not silent:
+            self.needs(keyword, source)
+        filled = self.state.get(source, NO) != NO  # a source that does not exist adds nothing
+        if keyword in ("COPY", "MOVE"):
+            self.drop(target)  # emptied first: it exists after only if the source held triples
+        if keyword == "MOVE":
+            self.drop(source)
+        if filled:
+            self.create(target, surely=False)
         return f"{keyword} SILENT <{source}> TO <{target}>"
