@@ -298,3 +298,16 @@ def test_random_updates_leave_both_backends_alike(servers, seed):
         changed += bool(expected[1])
     assert changed > 20  # the updates did write something most of the time
     assert refused <= 8
+
+
+def test_an_update_the_store_fails_part_way_leaves_what_it_wrote_served(servers, store):
+    """Virtuoso applies an update's operations one by one: when it refuses the second (here a
+    negated inverse path, which its compiler cannot read), the first stays applied, and bpograph
+    records it, so that what the store holds is served."""
+    _, remote = servers
+    unreadable = f"INSERT {{ GRAPH <{T}never> {{ ?s <{T}p> ?o }} }} WHERE {{ ?s !^<{T}q> ?o }}"
+    reply = update(remote, f"INSERT DATA {{ GRAPH <{T}partial> {{ <{T}first> <{T}p> 1 }} }} ;\n{unreadable}")
+    assert reply.status == 400 and "the store refused the update" in reply.text, reply.text
+    assert direct(store, f"SELECT ?o WHERE {{ GRAPH <{T}partial> {{ <{T}first> <{T}p> ?o }} }}")  # in the store
+    assert [r["o"]["value"] for r in rows(remote, f"SELECT ?o WHERE {{ GRAPH <{T}partial> {{ <{T}first> <{T}p> ?o }} }}")] \
+        == ["1"]  # and served

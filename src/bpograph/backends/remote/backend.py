@@ -204,7 +204,8 @@ class RemoteBackend:
         message = _first_line(text)
         if re.search(r"estimated execution time", message, re.I):  # refused before it ran
             return Answer(503, message=f"the store refused the {what}: it estimates that it would run longer than "
-                                       f"its own limit (the store says: {message})")
+                                       f"its own limit, so past the time limit of {timeout:g} s (the store says: "
+                                       f"{message})")
         if re.search(r"timeout|time limit|exceeds the limit", message, re.I):
             self.stopped += 1
             return Answer(503, message=f"the store stopped the {what} at its time limit of {timeout:g} s "
@@ -261,9 +262,11 @@ class RemoteBackend:
                 try:
                     written: dict[str, bool] = {}
                     answer = None
-                    for text, probes in plan.requests:
-                        answer = self._send_update(text, UPDATE_WAIT)
+                    for number, (text, probes) in enumerate(plan.requests):
+                        answer = self._send_update(text, UPDATE_WAIT, timeout)
                         if answer is not None:
+                            if number:  # the operations before it stay applied in the store
+                                self._record_part(state, plan)
                             break
                         if probes:
                             holding = self._held_elsewhere([g for g, _ in probes], WRITE_CHECK)
@@ -306,6 +309,20 @@ class RemoteBackend:
                self._base_iri)
         self._written()
 
+    def _record_part(self, state: dict, plan: updates.Plan) -> None:
+        """Record the state after an update that the store applied in part: the graphs served
+        before, and those of the update's graphs that now hold triples."""
+        new = [g for g in plan.graphs if g not in state["graphs"]]
+        holding = self._held_elsewhere(new, WRITE_CHECK) if new else []
+        if isinstance(holding, Answer):
+            holding = new  # an empty graph served does no harm; a graph not served hides triples
+        graphs = dict.fromkeys(list(state["graphs"]) + [g for g in new if g in holding], 0)
+        from .loading import record
+
+        record(self.connection, {**state, "version": next_version(state, f"update:{uuid.uuid4()}"), "graphs": graphs},
+               self._base_iri)
+        self._written()
+
     def _held_elsewhere(self, graphs: list[str], timeout: float) -> list[str] | Answer:
         """Those of ``graphs`` that hold triples in the store, over all of its graphs."""
         if not graphs:
@@ -319,24 +336,25 @@ class RemoteBackend:
 
         return [row["g"]["value"] for row in json.loads(body)["results"]["bindings"]]
 
-    def _send_update(self, text: str, timeout: float) -> Answer | None:
+    def _send_update(self, text: str, wait: float, limit: float) -> Answer | None:
         """Send an update to the store's update endpoint; None when it took it, else the answer.
 
         The store gets no time limit of its own: given one, Virtuoso stops an update part-way
         and keeps what it wrote ("incomplete results", SQL state S1TAT), where without one it
-        applies each operation whole or not at all. The HTTP call is bounded by ``timeout``.
+        applies each operation whole or not at all. The HTTP call is bounded by ``wait``;
+        ``limit`` is the request's time limit, for messages.
 
         :raise StoreUnavailable: the store is down, or did not answer within the limit.
         """
         data: dict[str, object] = {"update": text.encode("utf-8")}
-        response = self.connection.post(self.connection.endpoints.update, timeout, data=data, auth=True)
+        response = self.connection.post(self.connection.endpoints.update, wait, data=data, auth=True)
         if response.status_code in (401, 403):
             return Answer(502, message=f"the store at {self.connection.endpoints.name} refused bpograph's "
                                        "credentials for updates (set BPOGRAPH_BACKEND_USER and "
                                        "BPOGRAPH_BACKEND_PASSWORD, and BPOGRAPH_BACKEND_UPDATE if the store "
                                        "takes updates elsewhere)")
         if response.status_code >= 300:
-            return self.store_error(response.status_code, response.text, timeout, what="update")
+            return self.store_error(response.status_code, response.text, limit, what="update")
         return None
 
     # ---------------------------------------------------------------- dumps

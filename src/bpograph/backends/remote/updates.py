@@ -16,13 +16,22 @@ would apply is therefore rewritten, operation by operation, before it is sent:
   takes no blank node in ``INSERT DATA``), and ``DELETE WHERE`` the equivalent ``DELETE … WHERE``;
 - ``CLEAR`` / ``DROP`` ``ALL`` / ``NAMED`` / ``DEFAULT`` name the served graphs one by one (on
   Virtuoso ``DROP ALL`` would take its system graphs too);
+- a graph a WHERE names (``GRAPH <g>``) that its dataset does not hold is named :data:`NO_GRAPH`
+  (Virtuoso reads any graph named so, and answers as if it had one empty solution when the graph
+  is absent);
 - graph management goes ``SILENT`` (Virtuoso refuses to drop a graph that holds triples unless a
-  ``CREATE`` made it), and the front-end raises the errors the embedded store raises itself: a
-  non-silent ``CLEAR`` or ``DROP`` of a graph that does not exist, a ``CREATE`` of one that does.
+  ``CREATE`` made it), and the errors the embedded store raises are raised here: a non-silent
+  ``CLEAR``, ``DROP`` or ``MOVE`` of a graph that does not exist, a ``CREATE`` of one that does.
+  Which graphs exist is followed operation by operation (yes, no, or maybe: a template's, ADD's,
+  COPY's or MOVE's target exists if it got a triple, which the store is asked right after);
+- each operation goes as a request of its own (Virtuoso lets one operation's USING reach the
+  next in the same request).
 
 What the rewrite refuses (:class:`Unsupported`, with a message): bpograph's own record as a
-target, and a template whose graph is a variable in an INSERT (it could name any graph of the
-store). The backend refuses a target the store holds that bpograph does not serve
+target; a template whose graph is a variable in an INSERT (it could name any graph of the
+store); and a non-silent graph management operation on a graph that exists or not depending on
+what an earlier operation of the update wrote (only the store would know, once part of the
+update is applied). The backend refuses a target the store holds that bpograph does not serve
 (:attr:`Plan.touched`: it asks the store).
 
 The update has had a real parse before it gets here; this module reads its tokens only to find
