@@ -128,12 +128,12 @@ class RemoteBackend:
         # predeclared prefixes are absolute, so a base before them changes nothing)
         base, start = _leading_bases(tokens, request.base_iri)
         head = (f"BASE <{base}>\n" if base else "") + _prefixes_used(tokens)
-        outside = self._outside_graphs(request, tokens, base)
+        outside = self._outside_graphs(request, tokens, base) if _GRAPH.search(query) else []
         if outside:  # a graph the dataset does not hold is named NO_GRAPH, which it holds, empty
             query = updates.replace_tokens(query, outside, f"<{NO_GRAPH}>")
             tokens = lex.tokens(query)
-        completed = _complete_dataset(tokens, bool(outside)) if not (request.default_graphs or request.named_graphs) \
-            else None
+        completed = _complete_dataset(tokens, bool(outside)) \
+            if not (request.default_graphs or request.named_graphs) and _FROM.search(query) else None
         if completed is not None:  # (after the leading BASEs, before any WHERE group)
             at, clause = completed
             query = query[:at] + clause + query[at:]
@@ -155,8 +155,6 @@ class RemoteBackend:
         """The tokens of the query that name, in a GRAPH pattern, a graph its dataset does not
         hold (see :func:`.updates.outside_graphs`: Virtuoso reads it anyway, and answers as if
         it gave one empty solution when it is not there)."""
-        if not any(t.kind == "word" and t.text.upper() == "GRAPH" for t in tokens):
-            return []
         names = updates._Rewriter(request.query, base, [])
         names.prologue(tokens)
         if request.default_graphs or request.named_graphs:
@@ -431,6 +429,11 @@ def _leading_bases(tokens: list, base: str | None) -> tuple[str | None, int]:
         end = tokens[index + 1].end
         index += 2
     return base, end
+
+
+#: Quick looks at a query's text, before its tokens are walked (a match may be in a string).
+_GRAPH = re.compile(r"\bgraph\b", re.I)
+_FROM = re.compile(r"\bfrom\b", re.I)
 
 
 def _complete_dataset(tokens: list, no_graph: bool = False) -> tuple[int, str] | None:
