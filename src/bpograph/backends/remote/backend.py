@@ -128,12 +128,13 @@ class RemoteBackend:
         # predeclared prefixes are absolute, so a base before them changes nothing)
         base, start = _leading_bases(tokens, request.base_iri)
         head = (f"BASE <{base}>\n" if base else "") + _prefixes_used(tokens)
-        outside = self._outside_graphs(request, tokens, base) if _GRAPH.search(query) else []
+        words = {w.upper() for w in _DATASET_WORDS.findall(query)}  # most queries have neither
+        outside = self._outside_graphs(request, tokens, base) if "GRAPH" in words else []
         if outside:  # a graph the dataset does not hold is named NO_GRAPH, which it holds, empty
             query = updates.replace_tokens(query, outside, f"<{NO_GRAPH}>")
             tokens = lex.tokens(query)
         completed = _complete_dataset(tokens, bool(outside)) \
-            if not (request.default_graphs or request.named_graphs) and _FROM.search(query) else None
+            if not (request.default_graphs or request.named_graphs) and "FROM" in words else None
         if completed is not None:  # (after the leading BASEs, before any WHERE group)
             at, clause = completed
             query = query[:at] + clause + query[at:]
@@ -431,9 +432,9 @@ def _leading_bases(tokens: list, base: str | None) -> tuple[str | None, int]:
     return base, end
 
 
-#: Quick looks at a query's text, before its tokens are walked (a match may be in a string).
-_GRAPH = re.compile(r"\bgraph\b", re.I)
-_FROM = re.compile(r"\bfrom\b", re.I)
+#: A quick look at a query's text before its tokens are walked for its dataset (a match may be in
+#: a string or an IRI: the walk decides).
+_DATASET_WORDS = re.compile(r"\b(graph|from)\b", re.I)
 
 
 def _complete_dataset(tokens: list, no_graph: bool = False) -> tuple[int, str] | None:
