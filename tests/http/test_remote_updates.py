@@ -311,3 +311,32 @@ def test_an_update_the_store_fails_part_way_leaves_what_it_wrote_served(servers,
     assert direct(store, f"SELECT ?o WHERE {{ GRAPH <{T}partial> {{ <{T}first> <{T}p> ?o }} }}")  # in the store
     assert [r["o"]["value"] for r in rows(remote, f"SELECT ?o WHERE {{ GRAPH <{T}partial> {{ <{T}first> <{T}p> ?o }} }}")] \
         == ["1"]  # and served
+
+
+def test_mangled_updates_get_a_clear_answer_and_leave_the_store_s_graphs_alone(servers, store):
+    """150 generated updates, each cut short, with a character changed, or followed by a write to
+    the store's own graph: every answer is a status bpograph means (never 500), on one line,
+    without a traceback, and the store's own graph is as it was."""
+    import random
+
+    rng = random.Random(5)
+    _, remote = servers
+    system = system_triples(store)
+    statuses = set()
+    for number in range(150):
+        text = random_update(rng)
+        at = rng.randrange(len(text))
+        choice = rng.random()
+        if choice < 0.3:
+            text = text[:at]
+        elif choice < 0.6:
+            text = text[:at] + rng.choice('{}<>"\';.#\\\r?:') + text[at + 1:]
+        else:  # a valid update, with a write to the store's own graph after it
+            text += f" ;\nINSERT DATA {{ GRAPH <{SYSTEM_GRAPH}> {{ <{T}x> <{T}p> 1 }} }}"
+        reply = update(remote, text)
+        statuses.add(reply.status)
+        assert reply.status in (204, 400, 403, 502, 503), f"{number}: {reply.status} {reply.text!r}\n{text}"
+        assert reply.status == 204 or reply.text.count("\n") == 1 and "Traceback" not in reply.text, reply.text
+    assert 400 in statuses and 204 in statuses  # the mangling both broke and spared updates
+    assert system_triples(store) == system
+    assert fetch("GET", remote + "/healthz").status == 200
