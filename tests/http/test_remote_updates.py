@@ -228,7 +228,7 @@ def test_updates_need_credentials_for_the_store(servers, store, tmp_path):
         assert rows(base, f"SELECT * WHERE {{ GRAPH ?g {{ <{T}z> ?p ?o }} }}") == []
 
 
-def test_an_update_past_its_time_limit_is_applied_whole_or_not_at_all(servers, store, tmp_path):
+def test_an_update_past_its_time_limit_is_applied_whole_and_served(servers, store, tmp_path):
     """The request gets 503 at the limit, but the store is neither stopped nor left: asked for
     its own limit, Virtuoso stops an update part-way and keeps what it wrote (313,556 of
     1,000,000 triples, tried by hand), and so it does when its client goes away (160,000 of

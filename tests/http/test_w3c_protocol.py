@@ -2,9 +2,10 @@
 
 The server under test is a `bpograph serve --update` with the suite's data, loaded under the
 graph names the manifest gives (ut:graphData), on each backend: the embedded store (with only
-the suite's data) and Virtuoso (where bpograph loads its shipped graph too). The tests run in the
-manifest's order, as later ones read what earlier updates wrote. Each ht:Request is sent as written, with the path
-prefix /sparql/ mapped to /sparql, and its status, result format and boolean are checked.
+the suite's data) and Virtuoso (where bpograph loads its shipped graph too). The tests run in
+the manifest's order, as later ones read what earlier updates wrote. Each ht:Request is sent
+as written, with the path prefix /sparql/ mapped to /sparql, and its status, result format and
+boolean are checked.
 """
 
 from __future__ import annotations

@@ -115,9 +115,14 @@ class LiveInfo:
         return self._info
 
     def refresh(self) -> None:
-        """Read the state now (after this front-end changed it)."""
+        """Read the state now (after this front-end changed it); if the store does not answer,
+        the next read within :data:`REFRESH` seconds tries again."""
         with self._lock:
-            state = read_state(self._connection, timeout=REFRESH * 5)
+            try:
+                state = read_state(self._connection, timeout=REFRESH * 5)
+            except (StoreUnavailable, StoreError):
+                self._read = 0.0
+                return
             if state is not None:
                 self._info = info_of(state)
             self._read = time.monotonic()
