@@ -45,7 +45,7 @@ class Settings:
     backend_user: str | None = _setting(None, "User name for the remote store's updates: from the environment only (BPOGRAPH_BACKEND_USER).", secret=True)
     backend_password: str | None = _setting(None, "Password for the remote store's updates: from the environment only (BPOGRAPH_BACKEND_PASSWORD), never from the command line.", secret=True)
     backend_union: str = _setting("served", "The default graph of a query to the remote store that names no dataset: 'served', the union of the graphs bpograph serves (passed as the protocol's dataset), or 'store', the store's own default graph (faster; on Virtuoso it also holds the store's system graph).")
-    backend_limit_parameter: str = _setting("timeout={ms}", "How the time limit is passed to the remote store: a query parameter, its value in {ms} or {s} (Virtuoso: timeout={ms}); empty for none.")
+    backend_limit_parameter: str = _setting("timeout={ms}", "How a query's time limit is passed to the remote store: a query parameter, its value in {ms} or {s} (Virtuoso: timeout={ms}); empty for none. Updates get none (Virtuoso keeps part of an update it stops).")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
