@@ -143,6 +143,42 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
+# ---------------------------------------------------------------- structure, in the one reading
+
+
+def is_word(token: Token | None, word: str) -> bool:
+    """Whether ``token`` is the keyword ``word`` (upper case; keywords are case-blind)."""
+    return token is not None and token.kind == "word" and token.text.upper() == word
+
+
+def top_level(found: list[Token]) -> list[int]:
+    """The indexes of the tokens outside every brace, parenthesis and bracket (the brackets
+    themselves left out)."""
+    indexes = []
+    depth = 0
+    for index, token in enumerate(found):
+        if token.kind in ("{", "(", "["):
+            depth += 1
+        elif token.kind in ("}", ")", "]"):
+            depth -= 1
+        elif depth == 0:
+            indexes.append(index)
+    return indexes
+
+
+def prologue_end(found: list[Token]) -> int:
+    """How many tokens the declarations that open the text take (BASE <iri>, PREFIX p: <iri>)."""
+    at = 0
+    while at + 1 < len(found):
+        if is_word(found[at], "BASE") and found[at + 1].kind == "iri":
+            at += 2
+        elif is_word(found[at], "PREFIX") and at + 2 < len(found) and found[at + 2].kind == "iri":
+            at += 3
+        else:
+            break
+    return at
+
+
 # ---------------------------------------------------------------- every reading
 
 

@@ -74,8 +74,9 @@ def import_file(store_dir: Path, file: Path, graph: str, replace: bool = False,
     format goes as a stream to Oxigraph's bulk loader (bpograph keeps no copy of the file: the
     memory is the loader's own; a TriG or N-Quads file is read once before, to know its graphs):
     if it turns out broken, the graphs it filled are dropped at once, and if the import is cut
-    off, when the store is next opened (they were empty). Into graphs that hold triples, the file is parsed into memory
-    first and the store changes in one transaction: all of the file or none of it.
+    off, when the store is next opened (they were empty). Into graphs that hold triples, the file
+    is parsed into memory first and the store changes in one transaction: all of the file or
+    none of it.
 
     :param progress: called with (bytes read, bytes to read) as the file is read.
     :return: (triples added, or the change in size when replacing; triples in the graph now)

@@ -44,7 +44,9 @@ def update_syntax_error(update: str, base_iri: str | None) -> str | None:
     from ...safety import sparql_lexer as lex
     from ...syntax_errors import _offset
 
-    at = _prologue_end(lex.tokens(update))
+    found = lex.tokens(update)
+    declarations = lex.prologue_end(found)
+    at = found[declarations - 1].end if declarations else 0
     checked = update[:at] + _FAILS_FIRST + update[at:]
     try:
         ox.Store().update(checked, base_iri=base_iri, prefixes=SPARQL_PREFIXES)
@@ -61,16 +63,3 @@ def update_syntax_error(update: str, base_iri: str | None) -> str | None:
         return None  # parsed; the first operation failed, as it always does
     return None
 
-
-def _prologue_end(tokens: list) -> int:
-    """Where the declarations that open the text (BASE, PREFIX) end."""
-    end = index = 0
-    while index < len(tokens) and tokens[index].kind == "word":
-        word = tokens[index].text.upper()
-        if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1].kind == "iri":
-            end, index = tokens[index + 1].end, index + 2
-        elif word == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2].kind == "iri":
-            end, index = tokens[index + 2].end, index + 3
-        else:
-            break
-    return end

@@ -156,18 +156,17 @@ class RemoteBackend:
         """The tokens of the query that name, in a GRAPH pattern, a graph its dataset does not
         hold (see :func:`.updates.outside_graphs`: Virtuoso reads it anyway, and answers as if
         it gave one empty solution when it is not there)."""
-        names = updates._Rewriter(request.query, base, [])
-        names.prologue(tokens)
+        names = updates.Names(base)
+        names.read_prologue(tokens)
         if request.default_graphs or request.named_graphs:
             named = set(request.named_graphs)
         elif request.query_has_dataset:
             named = {names.iri(tokens[i + 2]) for i in range(len(tokens) - 2)
-                     if tokens[i].kind == "word" and tokens[i].text.upper() == "FROM"
-                     and tokens[i + 1].kind == "word" and tokens[i + 1].text.upper() == "NAMED"}
+                     if lex.is_word(tokens[i], "FROM") and lex.is_word(tokens[i + 1], "NAMED")}
         elif self._store_union:
             return []  # no dataset: the store's own graphs, all of them
         else:
-            named = set(self._graphs()) - {DEFAULT_GRAPH}
+            named = set(named_graphs(self._graphs()))
         return updates.outside_graphs(tokens, 0, len(tokens), named, names.iri)
 
     def dataset(self, request: QueryRequest) -> dict[str, list[str]]:
@@ -182,7 +181,7 @@ class RemoteBackend:
         # the default graph of bpograph's updates joins the union; a store given no named graphs
         # would read all of its own
         return {"default-graph-uri": graphs + [DEFAULT_GRAPH] * (DEFAULT_GRAPH not in graphs),
-                "named-graph-uri": [g for g in named_graphs(graphs) if g != NO_GRAPH] + [NO_GRAPH]}
+                "named-graph-uri": named_graphs(graphs)}
 
     def _send(self, text: str, dataset: dict[str, list[str]], accept: str, timeout: float) -> bytes | Answer:
         data: dict[str, object] = {"query": text, **dataset}
@@ -242,7 +241,7 @@ class RemoteBackend:
                 plan = updates.plan(request.update, request.base_iri, served)
             except updates.Unsupported as exc:
                 return Answer(400, message=exc.message)
-            foreign = self._held_elsewhere([g for g in plan.touched if g not in served], timeout)
+            foreign = self._holding([g for g in plan.touched if g not in served], timeout)
             if isinstance(foreign, Answer):
                 return foreign
             if foreign:
@@ -268,7 +267,7 @@ class RemoteBackend:
                                 self._record_part(state, plan)
                             break
                         if probes:
-                            holding = self._held_elsewhere([g for g, _ in probes], WRITE_CHECK)
+                            holding = self._holding([g for g, _ in probes], WRITE_CHECK)
                             if isinstance(holding, Answer):
                                 raise StoreError(f"the store did not say which graphs the update wrote: "
                                                  f"{holding.message}")
@@ -301,29 +300,29 @@ class RemoteBackend:
         """Record the store's state after ``plan``: a new version, and the graphs served (those
         that exist, as the embedded store counts them; ``written`` says which of the graphs that
         the update may have written to it did)."""
-        from .loading import record
-
-        graphs = {g: 0 for g in plan.graphs if g not in plan.maybe or written.get(g, False)}
-        record(self.connection, {**state, "version": next_version(state, f"update:{uuid.uuid4()}"), "graphs": graphs},
-               self._base_iri)
-        self._written()
+        self._write_state(state, [g for g in plan.graphs if g not in plan.maybe or written.get(g, False)])
 
     def _record_part(self, state: dict, plan: updates.Plan) -> None:
         """Record the state after an update that the store applied in part: the graphs served
         before, and those of the update's graphs that now hold triples."""
         new = [g for g in plan.graphs if g not in state["graphs"]]
-        holding = self._held_elsewhere(new, WRITE_CHECK) if new else []
+        holding = self._holding(new, WRITE_CHECK)
         if isinstance(holding, Answer):
             holding = new  # an empty graph served does no harm; a graph not served hides triples
-        graphs = dict.fromkeys(list(state["graphs"]) + [g for g in new if g in holding], 0)
+        self._write_state(state, list(state["graphs"]) + [g for g in new if g in holding])
+
+    def _write_state(self, state: dict, graphs: list[str]) -> None:
+        """Record a new version of the store's state, serving ``graphs`` (counted again), and
+        have this front-end read it at once."""
         from .loading import record
 
-        record(self.connection, {**state, "version": next_version(state, f"update:{uuid.uuid4()}"), "graphs": graphs},
-               self._base_iri)
+        record(self.connection, {**state, "version": next_version(state, f"update:{uuid.uuid4()}"),
+                                 "graphs": dict.fromkeys(graphs, 0)}, self._base_iri)
         self._written()
 
-    def _held_elsewhere(self, graphs: list[str], timeout: float) -> list[str] | Answer:
-        """Those of ``graphs`` that hold triples in the store, over all of its graphs."""
+    def _holding(self, graphs: list[str], timeout: float) -> list[str] | Answer:
+        """Those of ``graphs`` that hold triples in the store, asked over all of its graphs (the
+        ones bpograph does not serve included), or the answer that says why not."""
         if not graphs:
             return []
         values = " ".join(f"<{g}>" for g in graphs)
@@ -409,7 +408,7 @@ def _prefixes_used(tokens: list) -> str:
         if token.kind != "pname":
             continue
         prefix = token.text.partition(":")[0]
-        if index and tokens[index - 1].kind == "word" and tokens[index - 1].text.upper() == "PREFIX":
+        if index and lex.is_word(tokens[index - 1], "PREFIX"):
             declared.add(prefix)
         elif prefix in SPARQL_PREFIXES and prefix not in used:
             used.append(prefix)
@@ -423,8 +422,7 @@ def _leading_bases(tokens: list, base: str | None) -> tuple[str | None, int]:
     from urllib.parse import urljoin
 
     end = index = 0
-    while index + 1 < len(tokens) and tokens[index].kind == "word" and tokens[index].text.upper() == "BASE" \
-            and tokens[index + 1].kind == "iri":
+    while index + 1 < len(tokens) and lex.is_word(tokens[index], "BASE") and tokens[index + 1].kind == "iri":
         declared = lex.unescape(tokens[index + 1].text[1:-1])
         base = urljoin(base, declared) if base else declared
         end = tokens[index + 1].end
@@ -444,17 +442,12 @@ def _complete_dataset(tokens: list, no_graph: bool = False) -> tuple[int, str] |
     ``no_graph``, among the named graphs), and the clause; None if none is needed."""
     default = named = False
     end = None
-    depth = 0
-    for index, token in enumerate(tokens):
-        if token.kind in ("{", "(", "["):
-            depth += 1
-        elif token.kind in ("}", ")", "]"):
-            depth -= 1
-        elif depth == 0 and token.kind == "word" and token.text.upper() == "FROM":
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
-            if following is not None and following.kind == "word" and following.text.upper() == "NAMED":
+    for index in lex.top_level(tokens):
+        if lex.is_word(tokens[index], "FROM"):
+            following = _after(tokens, index)
+            if lex.is_word(following, "NAMED"):
                 named = True
-                following = tokens[index + 2] if index + 2 < len(tokens) else None
+                following = _after(tokens, index + 1)
             else:
                 default = True
             if following is not None:
@@ -468,16 +461,16 @@ def _complete_dataset(tokens: list, no_graph: bool = False) -> tuple[int, str] |
 def _where_group(tokens: list) -> int | None:
     """Where the body of the query's WHERE group starts (just after its brace), if the query
     writes WHERE."""
-    depth = 0
-    for index, token in enumerate(tokens):
-        if token.kind in ("{", "(", "["):
-            depth += 1
-        elif token.kind in ("}", ")", "]"):
-            depth -= 1
-        elif depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
+    for index in lex.top_level(tokens):
+        if lex.is_word(tokens[index], "WHERE"):
+            following = _after(tokens, index)
             return following.end if following is not None and following.kind == "{" else None
     return None
+
+
+def _after(tokens: list, index: int):
+    """The token after ``tokens[index]``, or None at the end."""
+    return tokens[index + 1] if index + 1 < len(tokens) else None
 
 
 #: SQLSTATE classes that put an error on the query, not the store (ISO SQL): 07 dynamic SQL

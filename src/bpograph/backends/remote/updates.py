@@ -87,9 +87,10 @@ class Plan:
 
 
 def named_graphs(served: list[str]) -> list[str]:
-    """The named graphs of the served dataset: the served graphs but the default one, or
-    :data:`NO_GRAPH` when there are none."""
-    return [g for g in served if g != DEFAULT_GRAPH] or [NO_GRAPH]
+    """The named graphs of the served dataset: the served graphs but the default one, and
+    :data:`NO_GRAPH` (a graph a pattern names outside the dataset is renamed to it, and a
+    dataset of no named graphs must still name one)."""
+    return [g for g in served if g != DEFAULT_GRAPH] + [NO_GRAPH]
 
 
 def plan(update: str, base: str | None, served: list[str]) -> Plan:
@@ -99,7 +100,7 @@ def plan(update: str, base: str | None, served: list[str]) -> Plan:
     """
     tokens = lex.tokens(update)
     rewriter = _Rewriter(update, base, served)
-    at = rewriter.prologue(tokens)
+    at = rewriter.read_prologue(tokens)
     done: list[tuple[str, list[tuple[str, bool]]]] = []
     for operation in _operations(tokens[at:]):
         rewriter.probes = []
@@ -108,7 +109,7 @@ def plan(update: str, base: str | None, served: list[str]) -> Plan:
             done.append((text, rewriter.probes))
     rewriter.finish()
     plan = rewriter.plan
-    head = rewriter.head()
+    head = rewriter.head(tokens)
     plan.requests = [(head + text, probes) for text, probes in done]
     return plan
 
@@ -120,16 +121,17 @@ def outside_graphs(tokens: list, start: int, end: int, named: set[str], name_of)
     with 1 and an INSERT with its constant triples, as if it had one empty solution."""
     found = []
     for index in range(start, end - 1):
-        if _is(tokens[index], "GRAPH") and tokens[index + 1].kind in ("iri", "pname"):
+        if lex.is_word(tokens[index], "GRAPH") and tokens[index + 1].kind in ("iri", "pname"):
             if name_of(tokens[index + 1]) not in named:
                 found.append(tokens[index + 1])
     return found
 
 
-def replace_tokens(text: str, tokens: list, replacement: str) -> str:
-    """``text`` with each of ``tokens`` (in text order) replaced by ``replacement``."""
+def replace_tokens(text: str, tokens: list, replacement: str, offset: int = 0) -> str:
+    """``text`` with each of ``tokens`` (in text order) replaced by ``replacement``; ``text``
+    starts at character ``offset`` of the text the tokens were read from."""
     for token in reversed(tokens):
-        text = text[:token.start] + replacement + text[token.end:]
+        text = text[:token.start - offset] + replacement + text[token.end - offset:]
     return text
 
 
@@ -142,24 +144,11 @@ def resolve(base: str | None, iri: str) -> str:
     return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
 
 
-def _is(token, word: str) -> bool:
-    return token.kind == "word" and token.text.upper() == word
-
-
 def _operations(tokens: list) -> list[list]:
     """The update's operations: its tokens split at each ``;`` outside braces."""
-    operations: list[list] = [[]]
-    depth = 0
-    for token in tokens:
-        if token.kind in ("{", "(", "["):
-            depth += 1
-        elif token.kind in ("}", ")", "]"):
-            depth -= 1
-        if token.kind == ";" and depth == 0:
-            operations.append([])
-        else:
-            operations[-1].append(token)
-    return [op for op in operations if op]
+    cuts = [index for index in lex.top_level(tokens) if tokens[index].kind == ";"]
+    pieces = zip([-1] + cuts, cuts + [len(tokens)])
+    return [tokens[first + 1:last] for first, last in pieces if last > first + 1]
 
 
 def _group_end(tokens: list, at: int) -> int:
@@ -175,12 +164,43 @@ def _group_end(tokens: list, at: int) -> int:
     raise ValueError("unbalanced braces")  # the update parsed: not reached
 
 
-class _Rewriter:
-    def __init__(self, text: str, base: str | None, served: list[str]) -> None:
-        self.text = text
+class Names:
+    """The IRIs a text's IRI and prefixed-name tokens stand for, after its prologue."""
+
+    def __init__(self, base: str | None) -> None:
         self.base = base
         self.prefixes = dict(SPARQL_PREFIXES)
         self.declared: dict[str, str] = {}
+        """The prefixes the text declares itself."""
+
+    def read_prologue(self, tokens: list) -> int:
+        """Read the declarations that open the text (BASE and PREFIX, in any order, each IRI
+        resolved against the base declared before it); the index of the first token after them.
+        (Oxigraph 0.5 takes no declaration after an update's ";", so these are its only ones.)"""
+        end = lex.prologue_end(tokens)
+        at = 0
+        while at < end:
+            if lex.is_word(tokens[at], "BASE"):
+                self.base = self.iri(tokens[at + 1])
+                at += 2
+            else:
+                name = tokens[at + 1].text.partition(":")[0]
+                self.prefixes[name] = self.declared[name] = self.iri(tokens[at + 2])
+                at += 3
+        return end
+
+    def iri(self, token) -> str:
+        """The absolute IRI a token names (an IRI, or a prefixed name with its prefix declared)."""
+        if token.kind == "iri":
+            return resolve(self.base, lex.unescape(token.text[1:-1]))
+        prefix, _, local = token.text.partition(":")
+        return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)  # PN_LOCAL_ESC: the character itself
+
+
+class _Rewriter(Names):
+    def __init__(self, text: str, base: str | None, served: list[str]) -> None:
+        super().__init__(base)
+        self.text = text
         self.state: dict[str, str] = {g: YES for g in served}
         """Whether each graph exists as the operations run (YES, NO or MAYBE), in order."""
         self.state[DEFAULT_GRAPH] = YES  # the default graph always exists
@@ -189,13 +209,6 @@ class _Rewriter:
         """The graphs the current operation may or may not have written to."""
 
     # ------------------------------------------------------------ names
-
-    def iri(self, token) -> str:
-        """The absolute IRI a token names (an IRI, or a prefixed name with its prefix declared)."""
-        if token.kind == "iri":
-            return resolve(self.base, lex.unescape(token.text[1:-1]))
-        prefix, _, local = token.text.partition(":")
-        return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)  # PN_LOCAL_ESC: the character itself
 
     def span(self, tokens: list, first: int, last: int) -> str:
         """The update's own text from ``tokens[first]`` to ``tokens[last]``, both included."""
@@ -244,28 +257,10 @@ class _Rewriter:
 
     # ------------------------------------------------------------ operations
 
-    def prologue(self, tokens: list) -> int:
-        """Read the declarations that open the update (BASE and PREFIX, in any order, each IRI
-        resolved against the base declared before it); the index of the first token after them.
-        (Oxigraph 0.5 takes no declaration after a ";", so these are the update's only ones.)"""
-        at = 0
-        while at + 1 < len(tokens) and tokens[at].kind == "word":
-            if _is(tokens[at], "BASE") and tokens[at + 1].kind == "iri":
-                self.base = self.iri(tokens[at + 1])
-                at += 2
-            elif _is(tokens[at], "PREFIX") and at + 2 < len(tokens) and tokens[at + 2].kind == "iri":
-                name = tokens[at + 1].text.partition(":")[0]
-                self.prefixes[name] = self.iri(tokens[at + 2])
-                self.declared[name] = self.prefixes[name]
-                at += 3
-            else:
-                break
-        return at
-
-    def head(self) -> str:
+    def head(self, tokens: list) -> str:
         """The prologue the store gets: one BASE first (Virtuoso takes one, and none after a
-        PREFIX), then every prefix the update declares or uses, with absolute IRIs."""
-        used = {t.text.partition(":")[0] for t in lex.tokens(self.text) if t.kind == "pname"}
+        PREFIX), then every prefix the update (``tokens``) declares or uses, with absolute IRIs."""
+        used = {t.text.partition(":")[0] for t in tokens if t.kind == "pname"}
         prefixes = {**{p: iri for p, iri in SPARQL_PREFIXES.items() if p in used}, **self.declared}
         return (f"BASE <{self.base}>\n" if self.base else "") + "".join(
             f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
@@ -274,9 +269,9 @@ class _Rewriter:
         keyword = tokens[0].text.upper()
         if keyword in _MANAGEMENT:
             return self.management(keyword, tokens)
-        if keyword in ("INSERT", "DELETE") and len(tokens) > 1 and _is(tokens[1], "DATA"):
+        if keyword in ("INSERT", "DELETE") and len(tokens) > 1 and lex.is_word(tokens[1], "DATA"):
             return self.data(keyword, tokens)
-        if keyword == "DELETE" and len(tokens) > 1 and _is(tokens[1], "WHERE"):
+        if keyword == "DELETE" and len(tokens) > 1 and lex.is_word(tokens[1], "WHERE"):
             end = _group_end(tokens, 2)
             using = self.using(DEFAULT_GRAPH)
             where = self.where(tokens, 2, end, None, self.graphs)
@@ -292,15 +287,15 @@ class _Rewriter:
         """``[WITH g] DELETE {…} INSERT {…} USING … WHERE {…}`` with every template quad in a named
         graph and the WHERE's dataset given by USING (no WITH: stores differ on WITH with USING)."""
         at, default = 0, DEFAULT_GRAPH
-        if _is(tokens[0], "WITH"):
+        if lex.is_word(tokens[0], "WITH"):
             default = self.iri(tokens[1])
             self.touch(default)
             at = 2
         pieces: list[str] = []
         using: set[str] = set()
         using_named = [self.iri(tokens[i + 2]) for i in range(len(tokens) - 2)
-                       if _is(tokens[i], "USING") and _is(tokens[i + 1], "NAMED")]
-        if not any(_is(t, "USING") for t in tokens):
+                       if lex.is_word(tokens[i], "USING") and lex.is_word(tokens[i + 1], "NAMED")]
+        if not any(lex.is_word(t, "USING") for t in tokens):
             using_named = None  # the served graphs
         before = list(self.graphs)  # the WHERE reads the graphs as they are before the templates
         index = at
@@ -315,11 +310,11 @@ class _Rewriter:
                     pieces.append(self.where(tokens, index, end, using_named, before))
                 index = end + 1
                 continue
-            if _is(token, "USING"):
-                using.add("NAMED" if _is(tokens[index + 1], "NAMED") else "DEFAULT")
-            elif token.kind in ("iri", "pname") and (_is(tokens[index - 1], "USING") or _is(tokens[index - 1], "NAMED")):
+            if lex.is_word(token, "USING"):
+                using.add("NAMED" if lex.is_word(tokens[index + 1], "NAMED") else "DEFAULT")
+            elif token.kind in ("iri", "pname") and (lex.is_word(tokens[index - 1], "USING") or lex.is_word(tokens[index - 1], "NAMED")):
                 self.touch(self.iri(token))  # read, and (through GRAPH ?g) perhaps written
-            if _is(token, "WHERE"):
+            if lex.is_word(token, "WHERE"):
                 if not using:
                     pieces.append(self.using(default, before))
                 else:  # SPARQL 1.1 Update, 3.1.3: USING alone gives no named graphs, USING NAMED
@@ -335,19 +330,14 @@ class _Rewriter:
         """USING clauses for the dataset the embedded store reads a WHERE over: ``default`` and,
         as named graphs, ``graphs`` (those that exist now), with :data:`NO_GRAPH`."""
         graphs = self.graphs if graphs is None else graphs
-        names = [g for g in named_graphs(graphs) if g != NO_GRAPH] + [NO_GRAPH]
-        return f"USING <{default}> " + " ".join(f"USING NAMED <{g}>" for g in names)
+        return f"USING <{default}> " + " ".join(f"USING NAMED <{g}>" for g in named_graphs(graphs))
 
     def where(self, tokens: list, start: int, end: int, using_named: list[str] | None, graphs: list[str]) -> str:
         """The WHERE group between ``start`` and ``end``, each graph it names outside the dataset
         (:func:`outside_graphs`) named :data:`NO_GRAPH`, which is in the dataset and empty."""
-        named = set(using_named) if using_named is not None else set(g for g in graphs if g != DEFAULT_GRAPH)
+        named = set(using_named) if using_named is not None else set(named_graphs(graphs))
         outside = outside_graphs(tokens, start, end, named, self.iri)
-        text = self.span(tokens, start, end)
-        offset = tokens[start].start
-        for token in reversed(outside):
-            text = text[:token.start - offset] + f"<{NO_GRAPH}>" + text[token.end - offset:]
-        return text
+        return replace_tokens(self.span(tokens, start, end), outside, f"<{NO_GRAPH}>", tokens[start].start)
 
     def template(self, tokens: list, start: int, end: int, inserting: bool, default: str, surely: bool = False) -> str:
         """The template (or quad data) between the braces at ``start`` and ``end``, with its
@@ -368,7 +358,7 @@ class _Rewriter:
 
         index = start + 1
         while index < end:
-            if _is(tokens[index], "GRAPH"):
+            if lex.is_word(tokens[index], "GRAPH"):
                 close_run()
                 target = tokens[index + 1]
                 if target.kind == "var":
@@ -392,16 +382,16 @@ class _Rewriter:
 
     def management(self, keyword: str, tokens: list) -> str:
         at = 1
-        silent = len(tokens) > 1 and _is(tokens[1], "SILENT")
+        silent = len(tokens) > 1 and lex.is_word(tokens[1], "SILENT")
         if silent:
             at = 2
         if keyword in ("CLEAR", "DROP", "CREATE"):
             target = tokens[at]
-            if _is(target, "DEFAULT"):
+            if lex.is_word(target, "DEFAULT"):
                 graphs = [DEFAULT_GRAPH]
-            elif _is(target, "NAMED"):
+            elif lex.is_word(target, "NAMED"):
                 graphs = [g for g in self.graphs if g != DEFAULT_GRAPH]
-            elif _is(target, "ALL"):
+            elif lex.is_word(target, "ALL"):
                 graphs = [g for g in self.graphs if g != DEFAULT_GRAPH] + [DEFAULT_GRAPH]
             else:
                 graph = self.iri(tokens[at + 1])
@@ -420,7 +410,7 @@ class _Rewriter:
         index = at
         while index < len(tokens):
             token = tokens[index]
-            if _is(token, "DEFAULT"):
+            if lex.is_word(token, "DEFAULT"):
                 operands.append(DEFAULT_GRAPH)
             elif token.kind in ("iri", "pname"):
                 operands.append(self.iri(token))
