@@ -62,6 +62,9 @@ SYSTEMS = {
     "bpograph-1thread": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data, "--threads", "1"],
     # every process may run on every CPU (bpograph serve --no-pin-cpus): the A/B of the CPU shares
     "bpograph-unpinned": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data, "--no-pin-cpus"],
+    # every query run again (bpograph serve --answer-cache 0): the engine's own speed, with no
+    # answer kept between requests (wrk cycles through 400 distinct queries)
+    "bpograph-uncached": lambda port, data: [*BPOGRAPH, "--port", str(port), "--data", data, "--answer-cache", "0"],
     # the minimal Flask + pyoxigraph endpoint on the same pre-forked waitress (benchmarks/minimal.py)
     "minimal": lambda port, data: [str(HERE / "minimal.py"), str(port), data, *SHIPPED],
     "rdflib-endpoint": lambda port, data: ["-m", "rdflib_endpoint", "serve", "--host", "127.0.0.1", "--port", str(port), *SHIPPED, data],

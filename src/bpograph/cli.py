@@ -391,9 +391,11 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 @click.option("--allow-service", multiple=True, help=_help("allow_service"))
 @click.option("--on-disk", is_flag=True,
               help=_help("memory", off=True))
+@click.option("--answer-cache", type=click.IntRange(min=0), metavar="MIB", default=None, help=_help("answer_cache"))
 @click.option("--backend", "backend", metavar="URL", default=None, help=_help("backend"))
 def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, client_budget, client_concurrency, workers,
-          threads, no_pin_cpus, store_dir, allow_update, update_key_file, allow_service, on_disk, backend) -> None:
+          threads, no_pin_cpus, store_dir, allow_update, update_key_file, allow_service, on_disk, answer_cache,
+          backend) -> None:
     """Serve the knowledge graph over the SPARQL 1.1 Protocol at /sparql, with waitress."""
     import logging
     import signal
@@ -412,7 +414,7 @@ def serve(host, port, data, named, graphs, no_default_data, timeout, max_rows, c
         client_budget=client_budget, client_concurrency=client_concurrency,
         workers=workers, threads=threads, pin_cpus=False if no_pin_cpus else None, allow_service=tuple(allow_service) or None,
         update=True if allow_update else None, store_dir=store_dir, memory=False if on_disk else None,
-        update_key_file=update_key_file, backend=backend,
+        update_key_file=update_key_file, answer_cache=answer_cache, backend=backend,
     )
     from .safety.allowlist import Allowlist
 

@@ -12,8 +12,8 @@ from .shared_rows import ProcessRows
 
 STATUSES = (200, 204, 304, 400, 401, 403, 404, 405, 406, 413, 415, 429, 500, 502, 503)
 _OTHER = len(STATUSES)
-QUERIES, QUERY_SECONDS, STOPPED, REPLACED = range(_OTHER + 1, _OTHER + 5)
-_FIELDS = _OTHER + 5
+QUERIES, QUERY_SECONDS, STOPPED, REPLACED, CACHED = range(_OTHER + 1, _OTHER + 6)
+_FIELDS = _OTHER + 6
 _INDEX = {status: index for index, status in enumerate(STATUSES)}
 
 
@@ -52,7 +52,8 @@ class Metrics(ProcessRows):
         for name, field, text in (("queries_total", QUERIES, "SPARQL queries and updates run."),
                                   ("query_seconds_total", QUERY_SECONDS, "Seconds spent answering them."),
                                   ("queries_stopped_total", STOPPED, "Queries stopped at their time limit."),
-                                  ("processes_replaced_total", REPLACED, "Server processes started to replace others.")):
+                                  ("processes_replaced_total", REPLACED, "Server processes started to replace others."),
+                                  ("answers_cached_total", CACHED, "Queries answered from the answer cache, without running.")):
             lines += [f"# HELP bpograph_{name} {text}", f"# TYPE bpograph_{name} counter",
                       f"bpograph_{name} {self.total(field):g}"]
         lines += ["# HELP bpograph_server_processes Server processes serving now.", "# TYPE bpograph_server_processes gauge",

@@ -42,6 +42,11 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["bpograph"] = service
     app.extensions["bpograph.shared"] = shared
+    from .answer_cache import AnswerCache
+
+    # only where the data cannot change under its version (see answer_cache's docstring)
+    keep = settings.answer_cache > 0 and not settings.update and not settings.backend
+    app.extensions["bpograph.answers"] = AnswerCache(settings.answer_cache * 2**20) if keep else None
 
     def shutdown() -> None:
         backend.close()
