@@ -42,11 +42,18 @@ def create_app(settings: Settings | None = None, *, store: StoreInfo | None = No
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["bpograph"] = service
     app.extensions["bpograph.shared"] = shared
-    from .answer_cache import AnswerCache
+    # answers replayed only where the data cannot change under its version (see answer_cache)
+    app.extensions["bpograph.answers"] = None
+    if settings.answer_cache > 0 and not settings.update and not settings.backend:
+        from ..metrics import CACHED
+        from .answer_cache import AnswerCache, CachingMiddleware
 
-    # only where the data cannot change under its version (see answer_cache's docstring)
-    keep = settings.answer_cache > 0 and not settings.update and not settings.backend
-    app.extensions["bpograph.answers"] = AnswerCache(settings.answer_cache * 2**20) if keep else None
+        def replayed() -> None:
+            shared.metrics.count_status(200)
+            shared.metrics.add(CACHED)
+
+        answers = app.extensions["bpograph.answers"] = AnswerCache(settings.answer_cache * 2**20)
+        app.wsgi_app = CachingMiddleware(app.wsgi_app, answers, replayed)
 
     def shutdown() -> None:
         backend.close()

@@ -17,10 +17,11 @@ from ..description import service_description
 from ..backends.base import Answer
 from ..formats import GRAPH, SYNTAX_BY_NAME, negotiate, not_acceptable_message
 from ..iri import is_iri
-from ..metrics import CACHED, STOPPED
+from ..metrics import STOPPED
 from ..namespaces import SPARQL_PREFIXES
 from ..query import QueryError, QueryService
 from ..shared_state import SharedState
+from .answer_cache import keep
 
 bp = Blueprint("sparql", __name__)
 
@@ -199,41 +200,26 @@ def sparql() -> Response:
     etag = None if service.settings.update else _etag(service, query, default_graphs, named_graphs, preferences)
     if etag is not None and etag in request.if_none_match:
         return _not_modified(etag)
-    base_iri = _base_iri()
-    cached = _cached(etag, base_iri)
-    if cached is not None:  # the same text passed the checks before, and the data is the same
-        return _respond(cached, etag)
     has_dataset = service.check(query)  # a refused query costs no share of query time
     shared = _shared()
     client, started = _admit(shared), time.monotonic()
     try:
         answer = service.answer(
             query, preferences, default_graphs, named_graphs,
-            timeout=_first(params, "timeout"), base_iri=base_iri, has_dataset=has_dataset,
+            timeout=_first(params, "timeout"), base_iri=_base_iri(), has_dataset=has_dataset,
         )
     finally:
         _release(shared, client, started)
     if answer.status == 503:
         shared.metrics.add(STOPPED)
-    _keep(etag, base_iri, answer)
+    _keep(etag, answer)
     return _respond(answer, etag)
 
 
-def _cached(etag: str | None, base_iri: str) -> Answer | None:
-    """The answer this process gave for ``etag`` lately, if it keeps one (:mod:`.answer_cache`)."""
-    answers = current_app.extensions.get("bpograph.answers")
-    if answers is None or etag is None:
-        return None
-    answer = answers.get(etag, base_iri)
-    if answer is not None:
-        _shared().metrics.add(CACHED)
-    return answer
-
-
-def _keep(etag: str | None, base_iri: str, answer: Answer) -> None:
-    answers = current_app.extensions.get("bpograph.answers")
-    if answers is not None and etag is not None:
-        answers.put(etag, base_iri, answer)
+def _keep(etag: str | None, answer: Answer) -> None:
+    """Let the answer cache keep this answer, where it keeps answers (:mod:`.answer_cache`)."""
+    if etag is not None and answer.status == 200 and current_app.extensions.get("bpograph.answers") is not None:
+        keep(request.environ)
 
 
 def _graph_store(params: MultiDict) -> Response:
@@ -269,15 +255,13 @@ def _graph_store(params: MultiDict) -> Response:
     etag = None if service.settings.update else _etag(service, query, tuple(graphs), (), preferences)
     if etag is not None and etag in request.if_none_match:
         return _not_modified(etag)
-    answer = _cached(etag, "")  # (these queries have no relative IRIs)
-    if answer is None:
-        shared = _shared()
-        client, started = _admit(shared), time.monotonic()
-        try:
-            answer = service.construct(query, preferences.graph.media_type, bindings)
-        finally:
-            _release(shared, client, started)
-        _keep(etag, "", answer)
+    shared = _shared()
+    client, started = _admit(shared), time.monotonic()
+    try:
+        answer = service.construct(query, preferences.graph.media_type, bindings)
+    finally:
+        _release(shared, client, started)
+    _keep(etag, answer)
     response = _respond(answer, etag)
     response.vary.add("Accept")
     return response
