@@ -4,7 +4,9 @@
 
 The same generated data goes to Virtuoso 7 (Debian's virtuoso-opensource, installed with
 apt-get when absent, bulk-loaded with ``ld_dir`` + ``rdf_loader_run``) and to ``bpograph serve``
-(its defaults: in-memory copies; and ``--store DIR --on-disk``, the shared on-disk store).
+(in-memory copies; and ``--store DIR --on-disk``, the shared on-disk store), each with its answer
+cache off (``--answer-cache 0``) so that every run evaluates the query; and with its defaults,
+where every run after the warm-up is the same request again, replayed from the answer cache.
 Each query runs over HTTP at concurrency 1: one warm-up, then ``--repeat`` timed runs, the
 median reported. Virtuoso answers in its own default graph (everything it holds); bpograph in
 its union default graph. Both must give the same count or row total, or the run stops.
@@ -94,8 +96,9 @@ def compare(triples: int, repeat: int = 5, buffers: int = 340_000, port: int = 1
     results: dict[str, dict[str, float]] = {}
     answers: dict[str, dict[str, str]] = {}
     systems = {
-        "bpograph": ["--data", str(data)],
-        "bpograph --on-disk": ["--store", str(work / "store"), "--data", str(data), "--on-disk"],
+        "bpograph": ["--data", str(data), "--answer-cache", "0"],
+        "bpograph, asked again": ["--data", str(data)],
+        "bpograph --on-disk": ["--store", str(work / "store"), "--data", str(data), "--on-disk", "--answer-cache", "0"],
     }
     try:
         with running_virtuoso(work / "virtuoso", buffers=buffers, allowed=(str(data.parent),)) as store:
@@ -128,18 +131,23 @@ def compare(triples: int, repeat: int = 5, buffers: int = 340_000, port: int = 1
 
 def report(queries, results, answers, triples: int, repeat: int) -> str:
     lines = [f"Each query alone over HTTP, {triples:,} generated triples, median of {repeat} runs after a warm-up.", "",
-             "| mix | query | Virtuoso ms | bpograph ms | ratio | bpograph --on-disk ms | ratio | answers |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
+             "| mix | query | Virtuoso ms | bpograph ms | ratio | asked again (answer cache) ms | ratio "
+             "| bpograph --on-disk ms | ratio | answers |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for mix, name, _ in queries:
         cells = results[name]
         virtuoso = cells["virtuoso"]
         same = "same" if len(set(answers[name].values())) == 1 else " / ".join(f"{k}: {v}" for k, v in answers[name].items())
         lines.append(f"| {mix} | {name} | {virtuoso * 1000:.1f} | {cells['bpograph'] * 1000:.1f} | "
-                     f"{cells['bpograph'] / virtuoso:.2f}x | {cells['bpograph --on-disk'] * 1000:.1f} | "
+                     f"{cells['bpograph'] / virtuoso:.2f}x | {cells['bpograph, asked again'] * 1000:.1f} | "
+                     f"{cells['bpograph, asked again'] / virtuoso:.2f}x | {cells['bpograph --on-disk'] * 1000:.1f} | "
                      f"{cells['bpograph --on-disk'] / virtuoso:.2f}x | {same} |")
     lines.append("")
     lines.append("A ratio is bpograph's time over Virtuoso's: below 1 bpograph is faster. Virtuoso's COUNT(*) "
-                 "also counts its own system graphs.")
+                 "also counts its own system graphs. The bpograph and --on-disk columns evaluate the query on "
+                 "every run (--answer-cache 0); \"asked again\" is bpograph's defaults, where each timed run "
+                 "repeats the warm-up's request and is replayed from the answer cache (Virtuoso evaluates "
+                 "every run).")
     return "\n".join(lines)
 
 

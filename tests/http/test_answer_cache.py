@@ -123,3 +123,72 @@ def test_turned_off_it_keeps_nothing(tmp_path):
         first, second = _ask(base, LABELS), _ask(base, LABELS)
         assert first.body == second.body
         assert _cached(base) == 0
+
+
+QUERIES = [
+    LABELS,
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }",
+    "SELECT ?here WHERE { BIND(<here> AS ?here) }",
+    "ASK { ?s a owl:Class }",
+    "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a owl:Class ; rdfs:label ?l FILTER(LANG(?l) = 'et') }",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "SELECT * WHERE { ?s ?p }",  # a syntax error: 400, never kept
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",  # refused: 400
+]
+ACCEPTS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
+           "text/turtle", "application/n-triples", "*/*", "text/html", "application/x-nonsense", ""]
+
+
+def _normal(reply) -> tuple:
+    """Status, media type and body of a reply, the body unzipped and, for line-based RDF, its
+    lines sorted (two stores may list the triples of a graph in another order)."""
+    import gzip
+
+    body = reply.body
+    if reply.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    kind = reply.headers.get("Content-Type", "")
+    if reply.status == 200 and kind.startswith(("application/n-triples", "text/turtle")):
+        body = b"\n".join(sorted(line for line in body.split(b"\n") if line.strip() and not line.startswith(b"@prefix")))
+    return reply.status, kind, body
+
+
+@pytest.fixture(scope="module")
+def uncached(tmp_path_factory) -> str:
+    log = tmp_path_factory.mktemp("answer-cache-off") / "serve.log"
+    with running_server("--workers", "1", "--timeout", "5", "--answer-cache", "0", log_path=log) as base:
+        yield base
+
+
+def test_generated_requests_get_what_a_server_without_the_cache_gives(one_process, uncached):
+    """Each generated request goes twice to the server with the cache (the second time it is
+    replayed, if it was kept) and once to a server without it; the three replies must agree."""
+    import random
+
+    rng = random.Random(20261202)
+    before = _cached(one_process)
+    for number in range(150):
+        params = {"query": rng.choice(QUERIES)}
+        if rng.random() < 0.2:
+            params["format"] = rng.choice(["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "bogus"])
+        if rng.random() < 0.2:
+            params["default-graph-uri"] = rng.choice(["https://w3id.org/bpograph/graph/ontology", "urn:x:none"])
+        if rng.random() < 0.1:
+            params["timeout"] = rng.choice(["2", "0", "abc"])
+        headers = {"Accept": rng.choice(ACCEPTS)}
+        if rng.random() < 0.5:
+            headers["Accept-Encoding"] = "gzip"
+        host = rng.choice(["127.0.0.1", "localhost"])
+        replies = []
+        for base in (one_process, one_process, uncached):
+            port = base.rsplit(":", 1)[1]
+            reply = fetch("GET", f"{base}/sparql", params=params, headers={**headers, "Host": f"{host}:{port}"})
+            assert reply.status < 500, reply.text
+            replies.append(_normal(reply))
+        # the base IRI names the server's own port: the same on both once the port is set aside
+        own, again, other = replies
+        assert own == again, (number, params, headers)
+        port_a, port_b = one_process.rsplit(":", 1)[1].encode(), uncached.rsplit(":", 1)[1].encode()
+        assert own[:2] == other[:2] and own[2].replace(port_a, b"PORT") == other[2].replace(port_b, b"PORT"), \
+            (number, params, headers)
+    assert _cached(one_process) > before + 30  # the comparison did reach replayed answers
