@@ -53,7 +53,7 @@ class Metrics(ProcessRows):
                                   ("query_seconds_total", QUERY_SECONDS, "Seconds spent answering them."),
                                   ("queries_stopped_total", STOPPED, "Queries stopped at their time limit."),
                                   ("processes_replaced_total", REPLACED, "Server processes started to replace others."),
-                                  ("answers_cached_total", CACHED, "Queries answered from the answer cache, without running.")):
+                                  ("answers_cached_total", CACHED, "GET /sparql requests answered from the answer cache, without running their query.")):
             lines += [f"# HELP bpograph_{name} {text}", f"# TYPE bpograph_{name} counter",
                       f"bpograph_{name} {self.total(field):g}"]
         lines += ["# HELP bpograph_server_processes Server processes serving now.", "# TYPE bpograph_server_processes gauge",

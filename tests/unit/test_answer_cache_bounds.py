@@ -123,3 +123,18 @@ def test_an_unmarked_or_failed_answer_is_not_kept():
         _call(middleware)
         _call(middleware)
         assert app.calls == 2
+
+
+def test_an_answer_that_sets_a_cookie_is_not_kept():
+    class _Cookie(_App):
+        def __call__(self, environ, start_response):
+            self.calls += 1
+            keep(environ)
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Set-Cookie", "bpograph_lang=et")])
+            return [b"personal"]
+
+    app = _Cookie()
+    middleware = CachingMiddleware(app, AnswerCache(1 << 20), lambda: None)
+    _call(middleware)
+    _call(middleware)
+    assert app.calls == 2

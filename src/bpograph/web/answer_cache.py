@@ -10,7 +10,7 @@ part of the key too. A request with a condition (If-None-Match, If-Modified-Sinc
 goes to the application, which answers 304 where it can.
 
 Only answers the application marked as kept (:func:`keep`) are stored: 200s of queries and
-graph reads with an ETag. Never refusals, errors or answers stopped at the time limit; never
+graph reads with an ETag, and none that sets a cookie. Never refusals, errors or answers stopped at the time limit; never
 with updates on (no ETags: the data can change under its version) nor over a remote store
 (others may write to it past bpograph's record of its version). Peers do the same: QLever
 keeps a cache of query results, and the Wikidata Query Service keeps answers for five minutes
@@ -77,6 +77,11 @@ class AnswerCache:
         return len(self._entries)
 
 
+def _personal(headers: list[tuple[str, str]]) -> bool:
+    """Whether a response speaks to its one client (sets a cookie): never replayed to another."""
+    return any(name.lower() == "set-cookie" for name, _ in headers)
+
+
 def request_key(environ: dict, path: str = "/sparql") -> tuple | None:
     """The cache key of a request, or None for a request the cache must leave to the application."""
     if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != path:
@@ -115,7 +120,7 @@ class CachingMiddleware:
             return start_response(status, headers, exc_info)
 
         body = self.app(environ, capture)
-        if not environ.get(KEEP) or not seen or not seen[0].startswith("200"):
+        if not environ.get(KEEP) or not seen or not seen[0].startswith("200") or _personal(seen[1]):
             return body
         try:
             data = b"".join(body)
