@@ -1,7 +1,7 @@
-"""A server process keeps its recent answers by their ETag (``web/answer_cache.py``): a query
-asked again gets the same bytes without running, an answer is never given for a request it was
-not made for (another format, dataset or base IRI), and nothing is kept where the data can
-change under its version (updates on, a remote store)."""
+"""A server process keeps its recent answers to ``GET /sparql`` (``web/answer_cache.py``): the
+same request again gets the same bytes without running its query, an answer is never given to a
+request it was not made for (another format, dataset or base IRI), and nothing is kept where the
+data can change under its version (updates on, a remote store)."""
 
 from __future__ import annotations
 
