@@ -19,9 +19,13 @@ LABELS = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
           "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(LANG(?label) = 'et') } ORDER BY ?s ?label LIMIT 7")
 
 
-def _cached(base: str) -> float:
+def _metric(base: str, name: str) -> float:
     text = fetch("GET", base + "/metrics").text
-    return float(re.search(r"^bpograph_answers_cached_total (\S+)$", text, re.M).group(1))
+    return float(re.search(rf"^bpograph_{name} (\S+)$", text, re.M).group(1))
+
+
+def _cached(base: str) -> float:
+    return _metric(base, "answers_cached_total")
 
 
 def _ask(base: str, query: str, accept: str = JSON, **params):
@@ -41,8 +45,10 @@ def one_process(tmp_path_factory) -> str:
 def test_a_repeated_query_gets_the_same_answer_without_running_again(one_process):
     before = _cached(one_process)
     first = _ask(one_process, LABELS)
+    ran = _metric(one_process, "queries_total")
     second = _ask(one_process, LABELS)
     assert _cached(one_process) == before + 1
+    assert _metric(one_process, "queries_total") == ran  # replayed: no query run, no query time
     assert second.body == first.body and len(json.loads(first.body)["results"]["bindings"]) == 7
     for header in ("ETag", "Content-Type", "X-Bpograph-Rows", "Cache-Control"):
         assert second.headers[header] == first.headers[header], header

@@ -56,9 +56,8 @@ def test_rewritten_updates_do_what_the_embedded_store_does(seed):
         for request, probes in plan.requests:
             remote.update(request)
             holding = {g for g, _ in probes if next(remote.quads_for_pattern(None, None, None, ox.NamedNode(g)), None)}
-            for graph, before in probes:
-                written[graph] = graph in holding or (before and written.get(graph, False))
-        served = [g for g in plan.graphs if g not in plan.maybe or written.get(g, False)]
+            updates.note_written(written, probes, holding)
+        served = plan.served(written)
         assert sorted(g.value for g in embedded.named_graphs()) == sorted(g for g in served if g != updates.DEFAULT_GRAPH), \
             f"graphs after update {number}: {text}"
         assert quads(embedded, None) == quads(remote, STAND_IN), f"triples after update {number}: {text}"

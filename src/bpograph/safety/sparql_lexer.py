@@ -172,7 +172,8 @@ def prologue_end(found: list[Token]) -> int:
     while at + 1 < len(found):
         if is_word(found[at], "BASE") and found[at + 1].kind == "iri":
             at += 2
-        elif is_word(found[at], "PREFIX") and at + 2 < len(found) and found[at + 2].kind == "iri":
+        elif is_word(found[at], "PREFIX") and at + 2 < len(found) and found[at + 1].kind == "pname" \
+                and found[at + 2].kind == "iri":
             at += 3
         else:
             break

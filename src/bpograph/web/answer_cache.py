@@ -82,9 +82,9 @@ def _personal(headers: list[tuple[str, str]]) -> bool:
     return any(name.lower() == "set-cookie" for name, _ in headers)
 
 
-def request_key(environ: dict, path: str = "/sparql") -> tuple | None:
+def request_key(environ: dict) -> tuple | None:
     """The cache key of a request, or None for a request the cache must leave to the application."""
-    if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != path:
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != "/sparql":
         return None
     if any(name in environ for name in CONDITIONS):
         return None

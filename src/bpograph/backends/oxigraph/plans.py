@@ -67,25 +67,10 @@ def _upper(token: lex.Token) -> str:
     return token.text.upper() if token.kind == "word" else ""
 
 
-def _prologue_end(tokens: list[lex.Token]) -> int:
-    """Index of the first token after the PREFIX and BASE declarations."""
-    index = 0
-    while index < len(tokens):
-        word = _upper(tokens[index])
-        if word == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1].kind == "pname" \
-                and tokens[index + 2].kind == "iri":
-            index += 3
-        elif word == "BASE" and index + 1 < len(tokens) and tokens[index + 1].kind == "iri":
-            index += 2
-        else:
-            return index
-    return index
-
-
 def _whole_graph_count(query: str, tokens: list[lex.Token], total: int) -> str | None:
     """``SELECT (COUNT(*) AS ?n) [WHERE] { ?s ?p ?o [.] }`` with three distinct variables, and
     nothing after it, answered with the count."""
-    start = _prologue_end(tokens)
+    start = lex.prologue_end(tokens)
     body = tokens[start:]
     shape = [t.kind if t.kind != "word" else t.text.upper() for t in body]
     head = ["SELECT", "(", "COUNT", "(", "*", ")", "AS", "var", ")"]

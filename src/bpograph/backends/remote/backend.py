@@ -271,8 +271,7 @@ class RemoteBackend:
                             if isinstance(holding, Answer):
                                 raise StoreError(f"the store did not say which graphs the update wrote: "
                                                  f"{holding.message}")
-                            for graph, before in probes:
-                                written[graph] = graph in holding or (before and written.get(graph, False))
+                            updates.note_written(written, probes, holding)
                     if answer is None:
                         self._record(state, plan, written)
                     outcome["answer"] = answer or Answer(204)
@@ -300,7 +299,7 @@ class RemoteBackend:
         """Record the store's state after ``plan``: a new version, and the graphs served (those
         that exist, as the embedded store counts them; ``written`` says which of the graphs that
         the update may have written to it did)."""
-        self._write_state(state, [g for g in plan.graphs if g not in plan.maybe or written.get(g, False)])
+        self._write_state(state, plan.served(written))
 
     def _record_part(self, state: dict, plan: updates.Plan) -> None:
         """Record the state after an update that the store applied in part: the graphs served

@@ -85,6 +85,18 @@ class Plan:
     missing: list[str] = field(default_factory=list)
     """Graphs a CLEAR, DROP or MOVE without SILENT needs that do not exist (the update must fail)."""
 
+    def served(self, written: dict[str, bool]) -> list[str]:
+        """The graphs to serve once every request is applied, ``written`` saying which of the
+        :attr:`maybe` graphs got a triple (:func:`note_written`)."""
+        return [g for g in self.graphs if g not in self.maybe or written.get(g, False)]
+
+
+def note_written(written: dict[str, bool], probes: list[tuple[str, bool]], holding) -> None:
+    """Fold into ``written`` what the store said after one request: a probed graph exists if it
+    holds triples now (``holding``), or, where its probe says so, if it existed before."""
+    for graph, before in probes:
+        written[graph] = graph in holding or (before and written.get(graph, False))
+
 
 def named_graphs(served: list[str]) -> list[str]:
     """The named graphs of the served dataset: the served graphs but the default one, and
@@ -292,11 +304,9 @@ class _Rewriter(Names):
             self.touch(default)
             at = 2
         pieces: list[str] = []
-        using: set[str] = set()
-        using_named = [self.iri(tokens[i + 2]) for i in range(len(tokens) - 2)
-                       if lex.is_word(tokens[i], "USING") and lex.is_word(tokens[i + 1], "NAMED")]
-        if not any(lex.is_word(t, "USING") for t in tokens):
-            using_named = None  # the served graphs
+        usings = [i for i in range(at, len(tokens) - 1) if lex.is_word(tokens[i], "USING")]
+        named_at = [i + 2 for i in usings if lex.is_word(tokens[i + 1], "NAMED")]
+        using_named = [self.iri(tokens[i]) for i in named_at] if usings else None  # None: the served graphs
         before = list(self.graphs)  # the WHERE reads the graphs as they are before the templates
         index = at
         while index < len(tokens):
@@ -310,17 +320,15 @@ class _Rewriter(Names):
                     pieces.append(self.where(tokens, index, end, using_named, before))
                 index = end + 1
                 continue
-            if lex.is_word(token, "USING"):
-                using.add("NAMED" if lex.is_word(tokens[index + 1], "NAMED") else "DEFAULT")
-            elif token.kind in ("iri", "pname") and (lex.is_word(tokens[index - 1], "USING") or lex.is_word(tokens[index - 1], "NAMED")):
+            if token.kind in ("iri", "pname") and (lex.is_word(tokens[index - 1], "USING") or lex.is_word(tokens[index - 1], "NAMED")):
                 self.touch(self.iri(token))  # read, and (through GRAPH ?g) perhaps written
             if lex.is_word(token, "WHERE"):
-                if not using:
+                if not usings:
                     pieces.append(self.using(default, before))
                 else:  # SPARQL 1.1 Update, 3.1.3: USING alone gives no named graphs, USING NAMED
                     # alone an empty default graph; a store given none reads all of its own
                     pieces.append(f"USING NAMED <{NO_GRAPH}>")
-                    if "DEFAULT" not in using:
+                    if len(named_at) == len(usings):
                         pieces.append(f"USING <{NO_GRAPH}>")
             pieces.append(token.text if token.kind != "iri" else self.span(tokens, index, index))
             index += 1
